@@ -1,0 +1,1 @@
+"""Ingestion: read -> clean -> split -> embed -> store in Chroma, incrementally."""

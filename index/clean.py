@@ -1,0 +1,134 @@
+"""Remove page furniture by general rules, find headlines and a date, and lay out the cleaned text.
+
+The rules describe kinds of clutter seen on any news site (notification prompts, image credits,
+bare photo-credit lines, tag footers, calls to action, repeated headlines); none names a site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.read import Line, RawDocument
+
+CLEANING_VERSION = 1  # bump whenever a rule changes: the index rebuilds itself
+
+_FURNITURE = [
+    re.compile(p, re.I)
+    for p in (
+        r"\bnotifications?\b.*\b(enable|allow|turn on|receive|get|push)\b",
+        r"\b(enable|allow|turn on|receive|get|push)\b.*\bnotifications?\b",
+        r"\bnever miss\b",
+        r"\bsign up\b.*\b(newsletter|alerts?)\b",
+        r"\bsubscribe (to|for|now)\b",
+        r"\bcookies?\b.*\b(accept|consent|policy)\b",
+        r"\bclick here\b",
+        r"^(featured\s+)?(image|photo|picture|video)\s*(credit|source)s?\s*:",
+        r"^(credit|credits|photo|image|picture|source)\s*:",
+        r"^(topics|tags|related|related articles|related topics|read more|more on this|share this|share)\s*:",
+        r"^(advertisement|sponsored content|share on \w+|follow us on \w+)$",
+    )
+]
+_MAX_FURNITURE_WORDS = 60
+_DATE_LINE = re.compile(r"^(published|updated|posted|date)(\s+on)?\s*:?\s*(?P<date>.{6,40})$", re.I)
+_DATE_VALUE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4}|\d{1,2}/\d{1,2}/\d{4}"
+)
+_TERMINAL = re.compile(r"[.!?:;,][\"'”’)\]]*$")
+_CREDIT_MAX_WORDS = 3
+_CAPTION_MAX_WORDS = 12
+_HEADLINE_MAX_WORDS = 20
+_TITLE_SEARCH_LINES = 5
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    title: str
+    text: str
+    date: str | None
+    headlines: list[tuple[int, int]]  # spans of headline lines in `text`
+    removed: list[str]
+
+
+def clean(doc: RawDocument) -> CleanArticle:
+    """Drop clutter lines, de-duplicate repeated lines, and join paragraphs with blank lines."""
+    kept: list[Line] = []
+    removed: list[str] = []
+    seen: set[str] = set()
+    date = doc.date
+    for line in doc.lines:
+        text = " ".join(line.text.split())
+        if not text:
+            continue
+        date_match = _DATE_LINE.match(text)
+        if date_match and _DATE_VALUE.search(date_match.group("date")):
+            date = date or _DATE_VALUE.search(date_match.group("date")).group(0)
+            removed.append(text)
+            continue
+        if _is_furniture(text):
+            removed.append(text)
+            continue
+        if line.heading is not True and _is_bare_credit(text):
+            removed.append(text)
+            if kept and kept[-1].heading is not True and _is_caption(kept[-1].text):
+                removed.append(kept.pop().text)
+            continue
+        key = re.sub(r"\W+", " ", text.lower()).strip()
+        if key in seen:
+            removed.append(text)
+            continue
+        seen.add(key)
+        heading = line.heading if line.heading is not None else _looks_like_headline(text)
+        kept.append(Line(text, heading))
+    return _layout(kept, doc.title, date, removed)
+
+
+def _layout(lines: list[Line], title: str | None, date: str | None, removed: list[str]) -> CleanArticle:
+    parts: list[str] = []
+    headlines: list[tuple[int, int]] = []
+    offset = 0
+    for line in lines:
+        if line.heading:
+            headlines.append((offset, offset + len(line.text)))
+        parts.append(line.text)
+        offset += len(line.text) + 2
+    text = "\n\n".join(parts)
+    if not title:
+        early = [line.text for line in lines[:_TITLE_SEARCH_LINES] if line.heading]
+        title = early[0] if early else _first_sentence(text)
+    return CleanArticle(title=title, text=text, date=date, headlines=headlines, removed=removed)
+
+
+def _is_furniture(text: str) -> bool:
+    return len(text.split()) <= _MAX_FURNITURE_WORDS and any(p.search(text) for p in _FURNITURE)
+
+
+def _is_bare_credit(text: str) -> bool:
+    words = text.split()
+    return (
+        len(words) <= _CREDIT_MAX_WORDS
+        and not _TERMINAL.search(text)
+        and all(w[0].isupper() for w in words if w[0].isalpha())
+    )
+
+
+def _is_caption(text: str) -> bool:
+    return len(text.split()) <= _CAPTION_MAX_WORDS
+
+
+def _looks_like_headline(text: str) -> bool:
+    words = text.split()
+    if not 3 <= len(words) <= _HEADLINE_MAX_WORDS or _TERMINAL.search(text):
+        return False
+    long_words = [w.strip("'\"‘’“”") for w in words if len(w.strip("'\"‘’“”")) >= 4]
+    if not long_words:
+        return False
+    capitalized = sum(1 for w in long_words if w[0].isupper() or w[0].isdigit())
+    return capitalized / len(long_words) >= 0.6
+
+
+def _first_sentence(text: str) -> str:
+    match = re.search(r"[.!?][\"'”’]?(\s|$)", text)
+    sentence = text[: match.end()].strip() if match else text.split("\n")[0]
+    words = sentence.split()
+    return " ".join(words[:25]) + (" ..." if len(words) > 25 else "")

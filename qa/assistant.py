@@ -1,0 +1,301 @@
+"""The public API: an Assistant over a folder of articles, answering with verified, numbered citations."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from index.articles import Article, Passage
+from index.embed import shared_embedder
+from index.errors import CorpusError
+from index.ingest import Ingestor, Progress, SplitSettings, SyncReport
+from index.lock import write_lock
+from index.read import SUFFIXES
+from index.split import sentence_spans
+from index.store import Store, StoreConfig
+from qa.answer import Answer, Citation, Event, Final, Status, Text
+from qa.evidence import CONTEXT_BEFORE, sentence_score, supports
+from qa.followup import Turn, rewrite
+from qa.llm import LLM, open_llm
+from qa.prompt import build_messages
+from qa.retrieve import Hit, Retriever
+from qa.settings import Settings, load_settings
+from qa.text import content_terms, names, numbers
+from qa.verify import MARKER, problem
+
+MAX_QUESTION_CHARS = 1000
+PROMPT_PASSAGES = 2  # the fewest passages that usually hold the answer: short prompts, focused model
+MAX_SENTENCES = 2
+_SENTENCE_END = re.compile(r"[.!?](\s*\[\d+\])*[\"'”’]?(\s|$)")
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (empty, or too long)."""
+
+
+def check_question(question: str) -> str:
+    text = (question or "").strip()
+    if not text:
+        raise QuestionError("the question is empty; type a question about the articles")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
+    return text
+
+
+class Assistant:
+    """Answers questions about the articles in one folder; see DESIGN.md for the contract."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.folder = settings.corpus.expanduser().resolve()
+        self._store = Store(StoreConfig(settings.resolved_index_dir(), settings.chroma_url))
+        self._ingestor = Ingestor(self._store, shared_embedder(), SplitSettings(settings.passage_words))
+        self._retriever = Retriever(self._store, shared_embedder())
+        self._llm: LLM | None = None
+
+    @classmethod
+    def from_folder(cls, folder: str | Path = "seeds", progress: Progress | None = None, **overrides: Any) -> Assistant:
+        """Open (and bring up to date) the index of `folder`; `overrides` are settings by name."""
+        assistant = cls(load_settings({"corpus": folder, **overrides}))
+        assistant.index(progress=progress)
+        return assistant
+
+    @property
+    def llm(self) -> LLM:
+        if self._llm is None:
+            self._llm = open_llm(self.settings)
+        return self._llm
+
+    # Corpus -----------------------------------------------------------------------------------
+
+    def index(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
+        """Bring the index in step with the folder: only new, changed and deleted files cost work."""
+        report = self._ingestor.sync(self.folder, progress=progress, rebuild=rebuild)
+        self._retriever.refresh()
+        return report
+
+    def add(self, path: str | Path) -> Article:
+        """Copy an article file into the corpus folder (if it is not there already) and index it."""
+        source = Path(path).expanduser().resolve()
+        if source.suffix.lower() not in SUFFIXES:
+            raise CorpusError(f"{source.name}: only {', '.join(SUFFIXES)} files can be added")
+        if not source.is_file():
+            raise CorpusError(f"{source} does not exist")
+        target = source if source.parent == self.folder else self.folder / source.name
+        if target != source:
+            if target.exists() and target.read_bytes() != source.read_bytes():
+                raise CorpusError(f"{target.name}: an article with this file name already exists; rename it first")
+            shutil.copyfile(source, target)
+        report = self.index()
+        problems = [w for w in report.warnings if w.startswith(target.name + ":")]
+        if problems:
+            if target != source:
+                target.unlink()
+                self.index()
+            raise CorpusError(problems[0])
+        return self.article(target.stem)
+
+    def remove(self, article_id: str) -> None:
+        """Take an article out of the index; its file moves to `.removed/` in the corpus folder, not deleted."""
+        article = self.article(article_id)
+        path = Path(article.path)
+        with write_lock(self._store.config.index_dir):
+            if path.exists():
+                trash = self.folder / ".removed"
+                trash.mkdir(exist_ok=True)
+                path.replace(trash / path.name)
+            self._store.drop(article_id)
+        self._retriever.refresh()
+
+    def article(self, article_id: str) -> Article:
+        return self._store.article(article_id)
+
+    def articles(self) -> list[Article]:
+        return self._store.articles()
+
+    # Answering --------------------------------------------------------------------------------
+
+    def ask(self, question: str) -> Answer:
+        return _final(self.ask_stream(question))
+
+    def chat(self) -> Conversation:
+        return Conversation(self)
+
+    def ask_stream(self, question: str, history: list[Turn] | None = None) -> Iterator[Event]:
+        """Status events, then Text pieces that already passed every check, then Final(answer)."""
+        started = perf_counter()
+        question = check_question(question)
+        yield Status("Searching the articles…")
+        searched = rewrite(question, history or [])
+        hits = self._retriever.search(searched, self.settings.top_k)
+        sources = [self._citation(h.passage, h.score) for h in hits]
+        supporting = [h for h in hits if supports(searched, h.passage.text, self._context(h.passage))]
+        timings: dict[str, float] = {"retrieval": perf_counter() - started}
+        if not supporting:
+            text = abstention(question)
+            timings["first_text"] = perf_counter() - started
+            yield Text(text)
+            timings["total"] = perf_counter() - started
+            yield Final(Answer(text, True, [], sources, question, searched, False, timings))
+            return
+        yield Status("Writing the answer…")
+        chosen = supporting[:PROMPT_PASSAGES]
+        pieces: list[str] = []
+        citations: list[Citation] = []
+        for piece, cited in self._generate(searched, chosen):
+            timings.setdefault("first_text", perf_counter() - started)
+            pieces.append(piece)
+            citations.extend(c for c in cited if c not in citations)
+            yield Text(piece)
+        extractive = not pieces
+        if extractive:
+            piece, citation = self._quote(searched, chosen)
+            timings["first_text"] = perf_counter() - started
+            pieces, citations = [piece], [citation]
+            yield Text(piece)
+        timings["total"] = perf_counter() - started
+        yield Final(Answer("".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings))
+
+    def _generate(self, question: str, chosen: list[Hit]) -> Iterator[tuple[str, list[Citation]]]:
+        """Stream the model's answer one verified sentence at a time; stop at the first that fails."""
+        messages = build_messages(question, [h.passage.text for h in chosen])
+        stream = self.llm.stream(messages, self.settings.max_answer_tokens, stop=["\n\n", "Question:", "Passages:"])
+        numbering: dict[int, int] = {}
+        buffer: list[str] = []
+        sentences = 0
+        try:
+            for piece in stream:
+                buffer.append(piece)
+                text = "".join(buffer)
+                if not _SENTENCE_END.search(text.lstrip()):
+                    continue
+                checked = self._checked_sentence(text, question, chosen, numbering)
+                if checked is None:
+                    return
+                yield from _pieces((" " if sentences else "") + checked[0], checked[1])
+                buffer, sentences = [], sentences + 1
+                if sentences >= MAX_SENTENCES:
+                    return
+            tail = "".join(buffer)
+            if tail.strip():
+                checked = self._checked_sentence(tail, question, chosen, numbering)
+                if checked:
+                    yield from _pieces((" " if sentences else "") + checked[0], checked[1])
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
+
+    def _checked_sentence(
+        self, raw: str, question: str, chosen: list[Hit], numbering: dict[int, int]
+    ) -> tuple[str, list[Citation]] | None:
+        """The sentence with answer-wide citation numbers and its newly numbered citations; None if it fails."""
+        markers = [int(m) for m in MARKER.findall(raw) if 1 <= int(m) <= len(chosen)]
+        body = MARKER.sub("", raw).strip()
+        if not markers:
+            markers = [_best_support(body, chosen) + 1]
+        cited = [chosen[m - 1].passage for m in dict.fromkeys(markers)]
+        if problem(body, question, [p.text for p in cited]):
+            return None
+        new = [self._narrow(chosen[m - 1], body) for m in dict.fromkeys(markers) if m not in numbering]
+        for m in dict.fromkeys(markers):
+            numbering.setdefault(m, len(numbering) + 1)
+        labels = "".join(f"[{numbering[m]}]" for m in dict.fromkeys(markers))
+        return _with_marker(body, labels), new
+
+    def _quote(self, question: str, chosen: list[Hit]) -> tuple[str, Citation]:
+        """The extractive fallback: the single supporting sentence that best answers, cited."""
+        best: tuple[float, Passage, float] | None = None
+        for rank, hit in enumerate(chosen):
+            article = self.article(hit.passage.article_id)
+            for start, end in sentence_spans(article.text, hit.passage.start, hit.passage.end):
+                score = sentence_score(question, article.text[start:end]) - 0.01 * rank
+                if best is None or score > best[0]:
+                    best = (
+                        score,
+                        Passage(hit.passage.article_id, start, end, article.text[start:end], hit.passage.section),
+                        hit.score,
+                    )
+        assert best is not None
+        _, passage, score = best
+        return _with_marker(passage.text.strip(), "[1]"), self._citation(passage, score)
+
+    def _narrow(self, hit: Hit, sentence: str) -> Citation:
+        """Cite only the passage's sentences that share facts with the answer sentence (all if none do)."""
+        article = self.article(hit.passage.article_id)
+        spans = sentence_spans(article.text, hit.passage.start, hit.passage.end)
+        wanted = content_terms(sentence) | numbers(sentence) | names(sentence)
+        keep = [
+            (s, e)
+            for s, e in spans
+            if wanted & (content_terms(article.text[s:e]) | numbers(article.text[s:e]) | names(article.text[s:e]))
+        ]
+        start, end = (keep[0][0], keep[-1][1]) if keep else (hit.passage.start, hit.passage.end)
+        return self._citation(
+            Passage(hit.passage.article_id, start, end, article.text[start:end], hit.passage.section), hit.score
+        )
+
+    def _context(self, passage: Passage) -> str:
+        article = self.article(passage.article_id)
+        before = article.text[max(0, passage.start - CONTEXT_BEFORE) : passage.start]
+        return f"{article.title}\n{passage.section}\n{before}"
+
+    def _citation(self, passage: Passage, score: float) -> Citation:
+        title = self.article(passage.article_id).title
+        return Citation(passage.article_id, title, passage.text, passage.start, passage.end, round(score, 4))
+
+
+class Conversation:
+    """Multi-turn chat: each follow-up is rewritten into a stand-alone question before searching."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.history: list[Turn] = []
+
+    def ask(self, question: str) -> Answer:
+        return _final(self.ask_stream(question))
+
+    def ask_stream(self, question: str) -> Iterator[Event]:
+        for event in self.assistant.ask_stream(question, self.history):
+            if isinstance(event, Final):
+                self.history.append(Turn(event.answer.searched, event.answer.text))
+            yield event
+
+
+def abstention(question: str) -> str:
+    """A plain sentence saying the articles do not answer, echoing what was asked."""
+    q = question.strip().rstrip("?").strip()
+    first = q.split()[0].lower() if q else ""
+    if first in {"who", "what", "when", "where", "why", "how", "which", "whose", "whom"}:
+        return f"The articles don't say {q[0].lower() + q[1:]}."
+    return "The articles don't answer that question."
+
+
+def _with_marker(sentence: str, labels: str) -> str:
+    """Put citation labels before the sentence's closing punctuation: 'in Moscow [1].'"""
+    end = re.search(r"[.!?]?[\"'”’]?$", sentence)
+    return f"{sentence[: end.start()]} {labels}{sentence[end.start() :]}"
+
+
+def _best_support(sentence: str, chosen: list[Hit]) -> int:
+    terms = content_terms(sentence) | numbers(sentence)
+    overlaps = [len(terms & (content_terms(h.passage.text) | numbers(h.passage.text))) for h in chosen]
+    return overlaps.index(max(overlaps))
+
+
+def _pieces(text: str, cited: list[Citation]) -> Iterator[tuple[str, list[Citation]]]:
+    """A verified sentence re-emitted word by word, so pages render it as it streams."""
+    parts = re.findall(r"\s*\S+", text)
+    for i, part in enumerate(parts):
+        yield part, cited if i == 0 else []
+
+
+def _final(events: Iterator[Event]) -> Answer:
+    for event in events:
+        if isinstance(event, Final):
+            return event.answer
+    raise RuntimeError("answering ended without a final answer")

@@ -1,0 +1,157 @@
+"""The `qa` command: index, ask, chat, serve, eval. User errors print one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from index.errors import CorpusError, IndexLocked
+from index.ingest import SyncReport
+from qa.assistant import Assistant, QuestionError
+from qa.llm import LLMError
+from qa.settings import Settings, SettingsError, load_settings
+
+USER_ERRORS = (CorpusError, IndexLocked, QuestionError, LLMError, SettingsError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except USER_ERRORS as exc:
+        print(f"qa: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa",
+        description="Ask questions about a folder of news articles; answers cite the passages they come from.",
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    index = sub.add_parser(
+        "index",
+        help="build or update the index of an articles folder",
+        description="Index new and changed articles; drop deleted ones. Unchanged files are skipped.",
+    )
+    index.add_argument("folder", nargs="?", type=Path, help="articles folder (default: the corpus setting, ./seeds)")
+    index.add_argument("--rebuild", action="store_true", help="re-embed every article from scratch")
+    _common(index, corpus=False)
+    index.set_defaults(run=_index)
+
+    ask = sub.add_parser(
+        "ask",
+        help="answer one question, with the cited passages",
+        description="Answer one question from the articles and list the passages it cites.",
+    )
+    ask.add_argument("question", help="the question, in quotes")
+    _common(ask)
+    ask.set_defaults(run=_ask)
+
+    chat = sub.add_parser(
+        "chat",
+        help="a conversation in the terminal (follow-ups understood)",
+        description="Chat in the terminal. Follow-ups like 'And why?' use the conversation. "
+        "Type /new to start over, /quit or Ctrl-D to leave.",
+    )
+    _common(chat)
+    chat.set_defaults(run=_chat)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser, corpus: bool = True) -> None:
+    if corpus:
+        parser.add_argument("--corpus", type=Path, help="articles folder (setting QA_CORPUS; default ./seeds)")
+    parser.add_argument("--index-dir", type=Path, help="where the index lives (setting QA_INDEX_DIR)")
+    parser.add_argument("--chroma-url", help="use a `chroma run` server, e.g. http://127.0.0.1:8000 (QA_CHROMA_URL)")
+    parser.add_argument("--model", help="'bundled', a .gguf path, or an OpenAI-compatible server URL (QA_MODEL)")
+    parser.add_argument("--config", type=Path, help="settings file (default ./qa.toml)")
+
+
+def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
+    overrides = {
+        "corpus": getattr(args, "corpus", None),
+        "index_dir": args.index_dir,
+        "chroma_url": args.chroma_url,
+        "model": args.model,
+        **extra,
+    }
+    return load_settings(overrides, args.config)
+
+
+def open_assistant(settings: Settings, rebuild: bool = False) -> tuple[Assistant, SyncReport]:
+    """An assistant whose index is up to date, with a progress bar while embedding."""
+    from tqdm import tqdm
+
+    assistant = Assistant(settings)
+    bar: tqdm | None = None
+
+    def progress(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc="Indexing", unit="file", file=sys.stderr, leave=False)
+        bar.n = done
+        bar.set_postfix_str(name[:40])
+        bar.refresh()
+
+    report = assistant.index(progress=progress, rebuild=rebuild)
+    if bar is not None:
+        bar.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return assistant, report
+
+
+def _index(args: argparse.Namespace) -> int:
+    settings = settings_from(args, corpus=args.folder)
+    assistant, report = open_assistant(settings, rebuild=args.rebuild)
+    print(
+        f"{len(assistant.articles())} articles indexed from {assistant.folder} in {settings.resolved_index_dir()}: "
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
+        f"{len(report.unchanged)} unchanged" + (" (rebuilt)" if report.rebuilt else "")
+    )
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from qa.render import print_answer_stream
+
+    assistant, _ = open_assistant(settings_from(args))
+    print_answer_stream(assistant.ask_stream(args.question))
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from qa.render import print_answer_stream
+
+    assistant, _ = open_assistant(settings_from(args))
+    conversation = assistant.chat()
+    print(f"Chatting about {len(assistant.articles())} articles in {assistant.folder}. /new starts over, /quit leaves.")
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in ("/quit", "/exit"):
+            return 0
+        if question == "/new":
+            conversation = assistant.chat()
+            print("(new conversation)")
+            continue
+        if not question:
+            continue
+        try:
+            print_answer_stream(conversation.ask_stream(question))
+        except QuestionError as exc:
+            print(f"qa: {exc}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

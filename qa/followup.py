@@ -1,0 +1,125 @@
+"""Rewrite a follow-up into a stand-alone question before it is searched.
+
+Rules, not the model: a 135M model rewrites unreliably, and rules cost nothing. Three shapes:
+pronouns ("What did he say?"), ellipsis ("And why?", "What about Lavrov?") and a change of topic
+(a question that stands on its own is left alone).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.text import QUESTION_WORDS, STOPWORDS
+
+_PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
+_THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "there", "these", "those"}
+_ELLIPSIS_OPENERS = re.compile(r"^(and|also|but|so|what about|how about|and what about)\b[\s,]*", re.I)
+_NAME = re.compile(r"\b([A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+))*)")
+_CITATION = re.compile(r"\s*\[\d+\]")
+
+
+@dataclass(frozen=True)
+class Turn:
+    searched: str  # the stand-alone question of that turn
+    answer: str  # the answer text shown
+
+
+def rewrite(question: str, history: list[Turn]) -> str:
+    """The stand-alone form of `question` given the earlier turns (unchanged when it stands alone)."""
+    question = question.strip()
+    if not history:
+        return question
+    last = history[-1]
+    fragment = _ELLIPSIS_OPENERS.sub("", question).strip()
+    tokens = re.findall(r"[A-Za-z']+", fragment.lower())
+    if not tokens:
+        return question
+    if all(t in QUESTION_WORDS or t in STOPWORDS for t in tokens) and not _has_pronoun(tokens):
+        return _expand_bare_wh(fragment, last)
+    if fragment != question and not _has_verb_like(tokens) and _names(fragment):
+        return _swap_subject(fragment, last)
+    if _has_pronoun(tokens) and not _names(question):
+        return _resolve_pronouns(question, history)
+    return question
+
+
+def _has_pronoun(tokens: list[str]) -> bool:
+    return any(t in _PERSON_PRONOUNS or t == "her" or t in _THING_PRONOUNS for t in tokens)
+
+
+def _has_verb_like(tokens: list[str]) -> bool:
+    return any(
+        t in {"is", "was", "were", "are", "did", "does", "do", "has", "had", "have", "said", "say"} for t in tokens
+    )
+
+
+def _names(text: str) -> list[str]:
+    """Capitalized word runs, without a sentence-initial question word or stopword."""
+    found = []
+    for match in _NAME.finditer(text):
+        parts = [p for p in match.group(1).split() if p.lower() not in STOPWORDS | QUESTION_WORDS]
+        if parts:
+            found.append(" ".join(parts).replace("’", "'").removesuffix("'s"))
+    return found
+
+
+def _statement(answer: str) -> str:
+    """The answer's first sentence without citations or its final stop, to carry a bare 'why?'."""
+    first = re.split(r"(?<=[.!?])\s", _CITATION.sub("", answer).strip(), maxsplit=1)[0]
+    return first.strip().rstrip(".!?").strip('"“”')
+
+
+def _expand_bare_wh(fragment: str, last: Turn) -> str:
+    """'And why?' -> 'Why <what the last answer said>?'; falls back to the last question."""
+    wh = fragment.rstrip("?!. ").strip() or "why"
+    statement = _statement(last.answer)
+    if not statement or statement.lower().startswith("the articles don't"):
+        return f"{wh.capitalize()}? {last.searched}"
+    first_word = statement.split()[0]
+    if first_word.lower() in STOPWORDS:
+        statement = statement[0].lower() + statement[1:]
+    return f"{wh.capitalize()} {statement}?"
+
+
+def _swap_subject(fragment: str, last: Turn) -> str:
+    """'What about Lavrov?' -> the last question with its subject replaced by Lavrov."""
+    new = _names(fragment)[0]
+    old = _names(last.searched)
+    if old:
+        return last.searched.replace(old[-1], new, 1)
+    return f"{last.searched.rstrip('?')} - {new}?"
+
+
+def _resolve_pronouns(question: str, history: list[Turn]) -> str:
+    """Replace he/she/his/her with the person last named; add the earlier topic for 'it'/'they'."""
+    person = _last_person(history)
+    out: list[str] = []
+    tokens = re.split(r"(\W+)", question)
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        if person and low in _PERSON_PRONOUNS:
+            out.append(_PERSON_PRONOUNS[low].format(person))
+        elif person and low == "her":
+            following = next((t for t in tokens[i + 1 :] if t.strip() and re.match(r"\w", t)), "")
+            possessive = following.lower() not in STOPWORDS and following.lower() not in QUESTION_WORDS and following
+            out.append(f"{person}'s" if possessive else person)
+        else:
+            out.append(token)
+    rewritten = "".join(out)
+    if any(t in _THING_PRONOUNS for t in re.findall(r"[a-z']+", question.lower())):
+        rewritten = f"{rewritten.rstrip('?')} ({history[-1].searched.rstrip('?')})?"
+    return rewritten
+
+
+def _last_person(history: list[Turn]) -> str | None:
+    """The most recent multi-word name (a person, usually), else the most recent name at all."""
+    for turn in reversed(history):
+        for text in (turn.searched, _statement(turn.answer)):
+            names = _names(text)
+            multi = [n for n in names if " " in n]
+            if multi:
+                return multi[0]
+            if names:
+                return names[0]
+    return None

@@ -1,0 +1,110 @@
+"""Small text tools shared by retrieval checks, abstention and citation checks."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """
+a about above according after again against all also am an and any anything are aren't as at be been before
+being below between both but by can could did do does doing done down during each either else ever few for
+from further had has have having he her here hers herself him himself his how i if in into is it its itself
+just least less let like many may me might more most much must my myself neither no nor not now of off on once
+one ones only or other our ours out over own per quite rather said same say says she should since so some
+something such tell than that the their theirs them themselves then there these they thing this those though
+through thus to told too under until up upon us very was we were what whatever when where whether which while
+who whom whose why will with within without would yet you your yours
+""".split()
+)
+QUESTION_WORDS = frozenset(["what", "which", "who", "whom", "whose", "when", "where", "why", "how"])
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "dozen": 12,
+    "dozens": 12,
+}
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match 'expelled'/'expelling'/'expels' and 'spies'/'spy'."""
+    word = word.lower().removesuffix("'s")
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: len(word) - len(suffix)] + keep
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]
+    return word
+
+
+def content_terms(text: str) -> set[str]:
+    """Stems of the words that carry meaning (no stopwords, no question words)."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1}
+
+
+def numbers(text: str) -> set[str]:
+    """Every number in the text, digits and number words alike, as digit strings."""
+    found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+    found |= {str(_NUMBER_WORDS[w]) for w in words(text) if w in _NUMBER_WORDS}
+    return {n.rstrip(".") for n in found}
+
+
+def names(text: str) -> set[str]:
+    """Capitalized words that are not ordinary sentence openers: people, places, organizations."""
+    found = set()
+    for match in re.finditer(r"\b[A-Z][A-Za-z'’\-]*[A-Za-z]", text):
+        word = match.group(0).replace("’", "'").removesuffix("'s")
+        if word.lower() not in STOPWORDS and word.lower() not in QUESTION_WORDS and not word.isdigit():
+            found.add(word.lower())
+    return found
+
+
+def normalize(text: str) -> str:
+    """Lower case, number words as digits, punctuation dropped: for containment checks."""
+    out = []
+    for w in words(text):
+        out.append(str(_NUMBER_WORDS[w]) if w in _NUMBER_WORDS else w.replace("'", ""))
+    return " ".join(out)
