@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from functools import cache
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Protocol
@@ -43,10 +44,16 @@ def bundled_gguf() -> Path:
 def open_llm(settings: Settings) -> LLM:
     if settings.model.startswith(("http://", "https://")):
         return ServerLLM(settings.model, settings.model_name, settings.api_key)
-    path = bundled_gguf() if settings.model == BUNDLED else Path(settings.model).expanduser()
+    path = bundled_gguf() if settings.model == BUNDLED else Path(settings.model).expanduser().resolve()
     if not path.is_file():
         raise SettingsError(f"model setting {settings.model!r}: no such GGUF file")
-    return LocalLLM(path, settings.context_tokens, settings.threads)
+    return _local_llm(path, settings.context_tokens, settings.threads)
+
+
+@cache
+def _local_llm(path: Path, context_tokens: int, threads: int) -> LocalLLM:
+    """One loaded model per process and configuration, shared by every assistant and chat."""
+    return LocalLLM(path, context_tokens, threads)
 
 
 class LocalLLM:

@@ -1,0 +1,108 @@
+"""Cleaning and splitting: furniture removed by general rules, and every passage's offsets hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.clean import clean
+from index.read import read_article
+from index.split import sentence_spans, split_passages
+
+from .conftest import SEEDS
+
+MADE_UP_HTML = """<html><head><title>Harbour Fire | Coastal Times</title>
+<meta property="article:published_time" content="2023-03-12T08:00:00Z">
+<script>var tracking = "analytics";</script></head>
+<body><nav>Home | World | Sport</nav>
+<h1>Fire Destroys Harbour Warehouse</h1>
+<p>Sign up for our newsletter to get breaking alerts.</p>
+<p>A fire destroyed a warehouse at the harbour on Sunday. Nobody was hurt.</p>
+<figure><img src="x.jpg"><figcaption>Firefighters at the scene.</figcaption></figure>
+<p>Firefighters arrived within 12 minutes. Nobody was hurt.</p>
+<p>Photo: Getty Images</p>
+<p>Related: Harbour plans, Port news</p>
+<footer>Copyright Coastal Times</footer></body></html>
+"""
+
+MADE_UP_TEXT = """Turn on notifications to never miss a story
+Published: 4 May 2021
+Council Approves New Bridge Plan
+
+Council Approves New Bridge Plan
+The council approved a new bridge on Tuesday. Dr. Jane Smith said the vote was close. The vote was close.
+Workers at the river bank.
+Reuters
+Construction starts in 2022 and costs 40 million euros. The vote was close.
+Tags: bridge, council
+"""
+
+
+def _passages(path: Path, words: int = 45):
+    cleaned = clean(read_article(path))
+    return cleaned, split_passages(path.stem, cleaned.text, cleaned.title, cleaned.headlines, words)
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.stem)
+def test_seed_offsets_hold_for_every_passage(path: Path) -> None:
+    cleaned, passages = _passages(path)
+    assert passages
+    for passage in passages:
+        assert cleaned.text[passage.start : passage.end] == passage.text
+        assert passage.text[-1] in ".!?\"'”’" or passage.text == cleaned.text[passage.start : passage.end]
+
+
+def test_seed_furniture_is_removed_and_headline_found() -> None:
+    cleaned = clean(read_article(SEEDS / "002_2096c75ca362c109.txt"))
+    for clutter in ("notifications", "Image Credit", "\nAlamy", "Topics:", "click here", "Workers on collapsed"):
+        assert clutter not in cleaned.text
+    assert cleaned.title == "Putin ‘Purges’ 150 FSB Agents Over Ukraine Invasion Failures"
+    assert cleaned.text.count(cleaned.title) == 1
+    assert "Sergei Beseda" in cleaned.text
+
+
+def test_article_with_two_stories_keeps_both_headlines_as_sections() -> None:
+    cleaned, passages = _passages(SEEDS / "000_1b3a15c18913f4d0.txt")
+    assert cleaned.title == "France Expels 6 Russian Spies Over Diplomatic Cover"
+    butina = next(p for p in passages if "Maria Butina" in p.text)
+    assert butina.section == "Russian Spy Close to Putin Convicted in US"
+
+
+def test_untitled_article_takes_its_first_sentence_as_title() -> None:
+    cleaned = clean(read_article(SEEDS / "001_7dbcc557f4863a9a.txt"))
+    assert cleaned.title.startswith("Moscow has issued a harsh response")
+
+
+def test_made_up_html_article(tmp_path: Path) -> None:
+    path = tmp_path / "harbour.html"
+    path.write_text(MADE_UP_HTML, encoding="utf-8")
+    cleaned, passages = _passages(path)
+    assert cleaned.title == "Fire Destroys Harbour Warehouse"
+    assert cleaned.date == "2023-03-12T08:00:00Z"
+    for clutter in ("newsletter", "tracking", "Home | World", "Getty", "Related", "Copyright", "figcaption"):
+        assert clutter not in cleaned.text
+    assert "Firefighters arrived within 12 minutes." in cleaned.text
+    _assert_repeats_have_distinct_spans(cleaned.text, passages, "Nobody was hurt.")
+
+
+def test_made_up_text_article_with_other_clutter(tmp_path: Path) -> None:
+    path = tmp_path / "bridge.txt"
+    path.write_text(MADE_UP_TEXT, encoding="utf-8")
+    cleaned, passages = _passages(path, words=12)
+    assert cleaned.title == "Council Approves New Bridge Plan"
+    assert cleaned.date == "4 May 2021"
+    assert cleaned.text.count("Council Approves New Bridge Plan") == 1
+    for clutter in ("notifications", "Reuters", "Workers at the river bank", "Tags:", "Published"):
+        assert clutter not in cleaned.text
+    assert "Dr. Jane Smith said the vote was close." in [cleaned.text[s:e] for s, e in sentence_spans(cleaned.text)]
+    _assert_repeats_have_distinct_spans(cleaned.text, passages, "The vote was close.")
+
+
+def _assert_repeats_have_distinct_spans(text: str, passages, sentence: str) -> None:
+    for passage in passages:
+        assert text[passage.start : passage.end] == passage.text
+    occurrences = [i for i in range(len(text)) if text.startswith(sentence, i)]
+    assert len(occurrences) >= 2
+    covered = {s for s in occurrences if any(p.start <= s < p.end for p in passages)}
+    assert covered == set(occurrences)

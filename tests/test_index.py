@@ -1,0 +1,120 @@
+"""Incremental indexing on the real embedder and an embedded Chroma store, and bad corpus input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.errors import CorpusError
+from index.lock import write_lock
+from qa import Assistant
+from qa.settings import load_settings
+
+from .conftest import ROOT
+
+
+def _open(folder: Path, index_dir: Path, **overrides) -> Assistant:
+    return Assistant(load_settings({"corpus": folder, "index_dir": index_dir, **overrides}))
+
+
+def test_touch_edit_delete_are_picked_up(scratch_corpus: Path, tmp_path: Path) -> None:
+    assistant = _open(scratch_corpus, tmp_path / "index")
+    first = assistant.index()
+    assert sorted(first.added) == sorted(p.stem for p in scratch_corpus.glob("*.txt"))
+
+    touched = scratch_corpus / "000_1b3a15c18913f4d0.txt"
+    os.utime(touched, (time.time() + 10, time.time() + 10))
+    assert len(assistant.index().unchanged) == 3
+
+    edited = scratch_corpus / "001_7dbcc557f4863a9a.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe embassy later received a bouquet of tulips.\n",
+                      encoding="utf-8")
+    report = assistant.index()
+    assert report.updated == ["001_7dbcc557f4863a9a"]
+    assert "tulips" in assistant.article("001_7dbcc557f4863a9a").text
+
+    (scratch_corpus / "002_2096c75ca362c109.txt").unlink()
+    report = assistant.index()
+    assert report.removed == ["002_2096c75ca362c109"]
+    assert [a.id for a in assistant.articles()] == ["000_1b3a15c18913f4d0", "001_7dbcc557f4863a9a"]
+    hits = assistant._retriever.search("Lefortovo prison Sergei Beseda", 5)
+    assert all(h.passage.article_id != "002_2096c75ca362c109" for h in hits)
+
+
+def test_reopening_reuses_the_index(scratch_corpus: Path, tmp_path: Path) -> None:
+    _open(scratch_corpus, tmp_path / "index").index()
+    report = _open(scratch_corpus, tmp_path / "index").index()
+    assert not report.rebuilt and len(report.unchanged) == 3 and not report.added
+
+
+def test_pipeline_change_rebuilds_by_itself(scratch_corpus: Path, tmp_path: Path) -> None:
+    original = _open(scratch_corpus, tmp_path / "index")
+    original.index()
+    before = len(original._store.passages())
+    changed = _open(scratch_corpus, tmp_path / "index", passage_words=20)
+    report = changed.index()
+    assert report.rebuilt and len(report.added) == 3
+    assert len(changed._store.passages()) > before
+
+
+def test_bad_files_are_named_and_the_rest_indexed(scratch_corpus: Path, tmp_path: Path) -> None:
+    (scratch_corpus / "empty.txt").write_text("   \n", encoding="utf-8")
+    (scratch_corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    (scratch_corpus / "latin.txt").write_bytes("Caf\xe9 owners in Montr\xe9al protested on Friday.".encode("cp1252"))
+    assistant = _open(scratch_corpus, tmp_path / "index")
+    report = assistant.index()
+    messages = " | ".join(report.warnings)
+    assert "empty.txt: file is empty" in messages
+    assert "image.txt: looks like a binary file" in messages
+    assert "latin.txt: not valid UTF-8" in messages
+    assert "Café owners in Montréal" in assistant.article("latin").text
+    assert {a.id for a in assistant.articles()} >= {"000_1b3a15c18913f4d0", "latin"}
+    assert "empty" not in {a.id for a in assistant.articles()}
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "not_a_folder"])
+def test_unusable_folder_gets_one_clear_message(case: str, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    if case == "empty":
+        folder.mkdir()
+    elif case == "not_a_folder":
+        folder.write_text("x", encoding="utf-8")
+    expected = {"missing": "does not exist", "empty": "has no .txt, .md or .html files", "not_a_folder": "not a folder"}
+    with pytest.raises(CorpusError, match=expected[case]):
+        _open(folder, tmp_path / "index").index()
+
+
+def test_cli_reports_user_errors_without_traceback(tmp_path: Path) -> None:
+    result = _qa("index", str(tmp_path / "nowhere"), "--index-dir", str(tmp_path / "index"))
+    assert result.returncode == 2
+    assert "articles folder" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_second_writer_is_refused_cleanly(scratch_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from index.lock import write_lock\n"
+         "with write_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)", str(index_dir)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = _qa("index", str(scratch_corpus), "--index-dir", str(index_dir))
+        assert result.returncode == 2
+        assert f"another process (pid {holder.pid}) is updating the index" in result.stderr
+        assert "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    with write_lock(index_dir):
+        pass  # released when its holder died: nothing is left stuck
+
+
+def _qa(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
