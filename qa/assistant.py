@@ -133,12 +133,14 @@ class Assistant:
         searched = rewrite(question, history or [])
         hits = self._retriever.search(searched, self.settings.top_k)
         sources = [self._citation(h.passage, h.score) for h in hits]
+        if history and searched != question:
+            hits = self._follow_up_hits(hits, history[-1].cited)
         supporting = [h for h in hits if supports(searched, h.passage.text, self._context(h.passage))]
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         if not supporting:
             text = abstention(question)
             timings["first_text"] = perf_counter() - started
-            yield Text(text)
+            yield from (Text(piece) for piece, _ in _pieces(text, []))
             timings["total"] = perf_counter() - started
             yield Final(Answer(text, True, [], sources, question, searched, False, timings))
             return
@@ -153,12 +155,27 @@ class Assistant:
             yield Text(piece)
         extractive = not pieces
         if extractive:
-            piece, citation = self._quote(searched, chosen)
+            quote, citation = self._quote(searched, chosen)
             timings["first_text"] = perf_counter() - started
-            pieces, citations = [piece], [citation]
-            yield Text(piece)
+            pieces, citations = [quote], [citation]
+            yield from (Text(piece) for piece, _ in _pieces(quote, []))
         timings["total"] = perf_counter() - started
         yield Final(Answer("".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings))
+
+    def _follow_up_hits(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
+        """A follow-up ("And why?") wants something new, usually told right next to the last answer:
+        the passages beside the last citations join the candidates, and passages already cited go last."""
+        known = {h.passage.id for h in hits}
+        extra: list[Hit] = []
+        for article_id, start, end in cited:
+            ordered = [p for p in self._store.passages() if p.article_id == article_id]
+            for i, passage in enumerate(ordered):
+                if passage.start < end and start < passage.end:
+                    for near in ordered[max(0, i - 1) : i + 2]:
+                        if near.id not in known:
+                            known.add(near.id)
+                            extra.append(Hit(near, hits[-1].score if hits else 0.0))
+        return sorted(hits + extra, key=lambda h: _overlaps(h.passage, cited))
 
     def _generate(self, question: str, chosen: list[Hit]) -> Iterator[tuple[str, list[Citation]]]:
         """Stream the model's answer one verified sentence at a time; stop at the first that fails."""
@@ -262,7 +279,8 @@ class Conversation:
     def ask_stream(self, question: str) -> Iterator[Event]:
         for event in self.assistant.ask_stream(question, self.history):
             if isinstance(event, Final):
-                self.history.append(Turn(event.answer.searched, event.answer.text))
+                cited = tuple((c.article_id, c.start, c.end) for c in event.answer.citations)
+                self.history.append(Turn(event.answer.searched, event.answer.text, cited))
             yield event
 
 
@@ -279,6 +297,10 @@ def _with_marker(sentence: str, labels: str) -> str:
     """Put citation labels before the sentence's closing punctuation: 'in Moscow [1].'"""
     end = re.search(r"[.!?]?[\"'”’]?$", sentence)
     return f"{sentence[: end.start()]} {labels}{sentence[end.start() :]}"
+
+
+def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool:
+    return any(a == passage.article_id and s < passage.end and passage.start < e for a, s, e in spans)
 
 
 def _best_support(sentence: str, chosen: list[Hit]) -> int:

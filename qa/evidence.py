@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from qa.text import content_terms, names, numbers, stem
+from qa.text import content_terms, name_groups, names, numbers, stem, words
 
 _DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few)[- ]"
-    r"(year|month|week|day|hour|minute|decade)s?\b|\bsince\b",
+    r"(year|month|week|day|hour|minute|decade)s?\b",
     re.I,
 )
 _DATE = re.compile(
@@ -23,7 +23,7 @@ _DATE = re.compile(
     re.I,
 )
 _REASON = re.compile(
-    r"\b(because|due to|as a result|over|for|after|following|since|so that|in order to|amid|"
+    r"\b(because|due to|as a result|over|for|so that|in order to|amid|"
     r"reason|caused|led to|aimed|designed to|goal|to protect|to keep)\b",
     re.I,
 )
@@ -67,9 +67,11 @@ def supports(question: str, passage: str, context: str) -> bool:
     """Whether a passage (read with its `context`: headline and text just before) can answer the question."""
     window = f"{context}\n{passage}"
     window_words = {stem(w) for w in re.findall(r"[A-Za-z0-9']+", window.lower())}
-    entities = names(question)
-    if any(stem(e) not in window_words and e not in window.lower() for e in entities):
+    # Each name in the question ("Maria Butina", "World Cup") must be there, by at least one of its words.
+    groups = name_groups(question)
+    if any(not any(stem(w) in window_words for w in words(group)) for group in groups):
         return False
+    entities = names(question)
     terms = content_terms(question) - {stem(e) for e in entities}
     if terms and not terms & content_terms(window):
         return False

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.text import QUESTION_WORDS, STOPWORDS
+from qa.text import QUESTION_WORDS, STOPWORDS, name_groups
 
 _PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "there", "these", "those"}
 _ELLIPSIS_OPENERS = re.compile(r"^(and|also|but|so|what about|how about|and what about)\b[\s,]*", re.I)
-_NAME = re.compile(r"\b([A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+))*)")
 _CITATION = re.compile(r"\s*\[\d+\]")
 
 
@@ -23,6 +22,7 @@ _CITATION = re.compile(r"\s*\[\d+\]")
 class Turn:
     searched: str  # the stand-alone question of that turn
     answer: str  # the answer text shown
+    cited: tuple[tuple[str, int, int], ...] = ()  # (article_id, start, end) of each citation shown
 
 
 def rewrite(question: str, history: list[Turn]) -> str:
@@ -37,9 +37,9 @@ def rewrite(question: str, history: list[Turn]) -> str:
         return question
     if all(t in QUESTION_WORDS or t in STOPWORDS for t in tokens) and not _has_pronoun(tokens):
         return _expand_bare_wh(fragment, last)
-    if fragment != question and not _has_verb_like(tokens) and _names(fragment):
+    if fragment != question and not _has_verb_like(tokens) and name_groups(fragment):
         return _swap_subject(fragment, last)
-    if _has_pronoun(tokens) and not _names(question):
+    if _has_pronoun(tokens) and not name_groups(question):
         return _resolve_pronouns(question, history)
     return question
 
@@ -52,16 +52,6 @@ def _has_verb_like(tokens: list[str]) -> bool:
     return any(
         t in {"is", "was", "were", "are", "did", "does", "do", "has", "had", "have", "said", "say"} for t in tokens
     )
-
-
-def _names(text: str) -> list[str]:
-    """Capitalized word runs, without a sentence-initial question word or stopword."""
-    found = []
-    for match in _NAME.finditer(text):
-        parts = [p for p in match.group(1).split() if p.lower() not in STOPWORDS | QUESTION_WORDS]
-        if parts:
-            found.append(" ".join(parts).replace("’", "'").removesuffix("'s"))
-    return found
 
 
 def _statement(answer: str) -> str:
@@ -84,8 +74,8 @@ def _expand_bare_wh(fragment: str, last: Turn) -> str:
 
 def _swap_subject(fragment: str, last: Turn) -> str:
     """'What about Lavrov?' -> the last question with its subject replaced by Lavrov."""
-    new = _names(fragment)[0]
-    old = _names(last.searched)
+    new = name_groups(fragment)[0]
+    old = name_groups(last.searched)
     if old:
         return last.searched.replace(old[-1], new, 1)
     return f"{last.searched.rstrip('?')} - {new}?"
@@ -116,7 +106,7 @@ def _last_person(history: list[Turn]) -> str | None:
     """The most recent multi-word name (a person, usually), else the most recent name at all."""
     for turn in reversed(history):
         for text in (turn.searched, _statement(turn.answer)):
-            names = _names(text)
+            names = name_groups(text)
             multi = [n for n in names if " " in n]
             if multi:
                 return multi[0]

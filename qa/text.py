@@ -102,6 +102,16 @@ def names(text: str) -> set[str]:
     return found
 
 
+def name_groups(text: str) -> list[str]:
+    """Runs of capitalized words ("Maria Butina", "World Cup"), without question words or stopwords."""
+    groups = []
+    for match in re.finditer(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*", text):
+        parts = [p for p in match.group(0).split() if p.lower() not in STOPWORDS | QUESTION_WORDS]
+        if parts:
+            groups.append(" ".join(parts).replace("’", "'").removesuffix("'s"))
+    return groups
+
+
 def normalize(text: str) -> str:
     """Lower case, number words as digits, punctuation dropped: for containment checks."""
     out = []

@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from qa import Assistant  # noqa: E402
+from qa import Assistant
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -1,0 +1,121 @@
+"""Answering on the real embedder, Chroma store and bundled SmolLM2 model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from qa import Assistant, Final, QuestionError, Status, Text
+from qa.followup import Turn, rewrite
+
+from .conftest import ROOT
+
+RETRIEVAL_CASES = [
+    ("Which intelligence service uncovered the Russian operation in France?", "000_1b3a15c18913f4d0"),
+    ("Where was Maria Butina born?", "000_1b3a15c18913f4d0"),
+    ("What did Dmitry Peskov say about American intelligence services?", "001_7dbcc557f4863a9a"),
+    ("What did Lavrov say about the Cold War?", "001_7dbcc557f4863a9a"),
+    ("How many FSB officers were dismissed?", "002_2096c75ca362c109"),
+    ("Which prison was Sergei Beseda sent to?", "002_2096c75ca362c109"),
+]
+
+
+@pytest.mark.parametrize(("question", "article_id"), RETRIEVAL_CASES)
+def test_retrieval_finds_the_right_article(assistant: Assistant, question: str, article_id: str) -> None:
+    hits = assistant._retriever.search(question, 3)
+    assert hits[0].passage.article_id == article_id
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+
+
+def test_ask_cites_passages_whose_offsets_hold(assistant: Assistant) -> None:
+    answer = assistant.ask("Which prison was Sergei Beseda sent to?")
+    assert not answer.abstained
+    assert "Lefortovo" in answer.text
+    assert "[1]" in answer.text and answer.citations
+    for number, citation in enumerate(answer.citations, start=1):
+        assert f"[{number}]" in answer.text
+        assert assistant.article(citation.article_id).text[citation.start : citation.end] == citation.text
+    assert "Lefortovo" in answer.citations[0].text
+    assert answer.sources and all(0 <= s.score <= 1 for s in answer.sources)
+
+
+def test_ask_stream_yields_status_then_text_then_final(assistant: Assistant) -> None:
+    events = list(assistant.ask_stream("How many Russian diplomats did France announce on April 4 it was expelling?"))
+    assert isinstance(events[0], Status)
+    texts = [e for e in events if isinstance(e, Text)]
+    assert len(texts) >= 2
+    assert isinstance(events[-1], Final)
+    answer = events[-1].answer
+    assert "".join(t.piece for t in texts).strip() == answer.text
+    assert "35" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "Who won the 2022 World Cup?",                     # off-topic
+    "How long was Maria Butina's prison sentence?",    # near miss: right person, fact not given
+])
+def test_abstains_and_still_shows_closest_passages(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.text.startswith("The articles don't say")
+    assert not answer.citations
+    assert answer.sources
+
+
+def test_follow_up_with_a_pronoun(assistant: Assistant) -> None:
+    conversation = assistant.chat()
+    conversation.ask("Who is Andrei Soldatov?")
+    answer = conversation.ask("What did he say about the imprisonment?")
+    assert "Soldatov" in answer.searched
+    assert not answer.abstained
+    assert any("Soldatov" in c.text or "surprised" in c.text or "strong message" in c.text for c in answer.citations)
+
+
+def test_follow_up_with_ellipsis(assistant: Assistant) -> None:
+    conversation = assistant.chat()
+    first = conversation.ask("Which prison was Sergei Beseda sent to?")
+    assert "Lefortovo" in first.text
+    answer = conversation.ask("And why?")
+    assert "Beseda" in answer.searched
+    assert not answer.abstained
+    assert any(word in answer.text for word in ("false information", "failures", "embezzlement", "sacked"))
+
+
+def test_follow_up_with_a_change_of_topic(assistant: Assistant) -> None:
+    conversation = assistant.chat()
+    conversation.ask("Which prison was Sergei Beseda sent to?")
+    answer = conversation.ask("Where was Maria Butina born?")
+    assert answer.searched == "Where was Maria Butina born?"
+    assert "Barnaul" in answer.text
+
+
+def test_rewrite_rules_without_the_model() -> None:
+    history = [Turn("Who is Maria Butina?", "Maria Butina is a Russian MP [1].")]
+    assert rewrite("Where was she born?", history) == "Where was Maria Butina born?"
+    assert rewrite("What is her party?", history) == "What is Maria Butina's party?"
+    assert rewrite("What about Peskov?", [Turn("What did Lavrov say?", "x")]) == "What did Peskov say?"
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("", "the question is empty"),
+    ("   ", "the question is empty"),
+    ("w" * 10_000, "10,000 characters long; the limit is 1,000"),
+])
+def test_bad_questions_get_one_clear_message(assistant: Assistant, question: str, message: str) -> None:
+    with pytest.raises(QuestionError, match=message):
+        assistant.ask(question)
+
+
+def test_cli_ask_prints_answer_and_sources(assistant: Assistant, seed_copy) -> None:
+    index_dir = assistant.settings.resolved_index_dir()
+    result = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ask", "Where was Maria Butina born?", "--corpus", str(seed_copy),
+         "--index-dir", str(index_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Barnaul" in result.stdout
+    assert "Sources:" in result.stdout and "France Expels 6 Russian Spies" in result.stdout
+    empty = subprocess.run([sys.executable, "-m", "qa.cli", "ask", " ", "--corpus", str(seed_copy),
+                            "--index-dir", str(index_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert empty.returncode == 2 and "the question is empty" in empty.stderr and "Traceback" not in empty.stderr
