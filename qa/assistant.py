@@ -24,7 +24,7 @@ from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
-from qa.text import content_terms, names, numbers
+from qa.text import content_terms, numbers
 from qa.verify import MARKER, problem
 
 MAX_QUESTION_CHARS = 1000
@@ -118,6 +118,11 @@ class Assistant:
         return self._store.articles()
 
     # Answering --------------------------------------------------------------------------------
+
+    def search(self, question: str, k: int | None = None) -> list[Citation]:
+        """The passages retrieval finds for a question, best first, without asking the model."""
+        hits = self._retriever.search(check_question(question), k or self.settings.top_k)
+        return [self._citation(h.passage, h.score) for h in hits]
 
     def ask(self, question: str) -> Answer:
         return _final(self.ask_stream(question))
@@ -218,7 +223,11 @@ class Assistant:
         cited = [chosen[m - 1].passage for m in dict.fromkeys(markers)]
         if problem(body, question, [p.text for p in cited]):
             return None
-        new = [self._narrow(chosen[m - 1], body) for m in dict.fromkeys(markers) if m not in numbering]
+        new = [
+            self._citation(chosen[m - 1].passage, chosen[m - 1].score)
+            for m in dict.fromkeys(markers)
+            if m not in numbering
+        ]
         for m in dict.fromkeys(markers):
             numbering.setdefault(m, len(numbering) + 1)
         labels = "".join(f"[{numbering[m]}]" for m in dict.fromkeys(markers))
@@ -240,21 +249,6 @@ class Assistant:
         assert best is not None
         _, passage, score = best
         return _with_marker(passage.text.strip(), "[1]"), self._citation(passage, score)
-
-    def _narrow(self, hit: Hit, sentence: str) -> Citation:
-        """Cite only the passage's sentences that share facts with the answer sentence (all if none do)."""
-        article = self.article(hit.passage.article_id)
-        spans = sentence_spans(article.text, hit.passage.start, hit.passage.end)
-        wanted = content_terms(sentence) | numbers(sentence) | names(sentence)
-        keep = [
-            (s, e)
-            for s, e in spans
-            if wanted & (content_terms(article.text[s:e]) | numbers(article.text[s:e]) | names(article.text[s:e]))
-        ]
-        start, end = (keep[0][0], keep[-1][1]) if keep else (hit.passage.start, hit.passage.end)
-        return self._citation(
-            Passage(hit.passage.article_id, start, end, article.text[start:end], hit.passage.section), hit.score
-        )
 
     def _context(self, passage: Passage) -> str:
         article = self.article(passage.article_id)

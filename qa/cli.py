@@ -62,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(chat)
     chat.set_defaults(run=_chat)
+    evaluate = sub.add_parser(
+        "eval",
+        help="score the pipeline on the reference Q&A set",
+        description="Run every reference question through the real pipeline and report "
+        "retrieval hit@k/MRR, correctness, citations, abstention, follow-ups and latency.",
+    )
+    evaluate.add_argument("--only", choices=["retrieval"], help="retrieval metrics only (no model, fast)")
+    evaluate.add_argument("--limit", type=int, help="evaluate only the first N questions")
+    evaluate.add_argument("--qa-file", type=Path, help="Q&A pairs (JSON Lines; default eval/data/qa_pairs.jsonl)")
+    evaluate.add_argument("--conversations", type=Path, help="conversations (default eval/data/conversations.jsonl)")
+    evaluate.add_argument("--out", type=Path, help="folder for report.md, results.json, metrics.png")
+    _common(evaluate)
+    evaluate.set_defaults(run=_eval)
     return parser
 
 
@@ -151,6 +164,22 @@ def _chat(args: argparse.Namespace) -> int:
             print_answer_stream(conversation.ask_stream(question))
         except QuestionError as exc:
             print(f"qa: {exc}")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    settings = settings_from(args, host=args.host, port=args.port, auth=args.auth)
+    assistant, _ = open_assistant(settings)
+    serve(assistant, settings)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from eval.run import main as run_eval
+
+    assistant, _ = open_assistant(settings_from(args))
+    return run_eval(assistant, args.qa_file, args.conversations, args.limit, args.only == "retrieval", args.out)
 
 
 if __name__ == "__main__":

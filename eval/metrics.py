@@ -1,0 +1,91 @@
+"""Scoring one answer against a reference pair."""
+
+from __future__ import annotations
+
+import statistics
+
+from eval.dataset import Pair
+from qa.answer import Answer, Citation
+from qa.text import normalize
+from qa.verify import unsupported_facts
+
+
+def correct(pair: Pair, text: str) -> bool:
+    """An accepted answer appears in the text (case, punctuation and number words normalized)."""
+    padded = f" {normalize(text)} "
+    return any(f" {normalize(a)} " in padded for a in pair.answers)
+
+
+def overlaps(pair: Pair, citation: Citation) -> bool:
+    span = pair.span or {}
+    return (
+        citation.article_id == pair.article_id
+        and "start" in span
+        and citation.start < span["end"]
+        and span["start"] < citation.end
+    )
+
+
+def first_hit_rank(pair: Pair, sources: list[Citation]) -> int | None:
+    return next((rank for rank, s in enumerate(sources, start=1) if overlaps(pair, s)), None)
+
+
+def score(pair: Pair, answer: Answer, article_texts: dict[str, str]) -> dict:
+    cited = [c.text for c in answer.citations]
+    offsets_ok = all(article_texts[c.article_id][c.start : c.end] == c.text for c in answer.citations)
+    return {
+        "id": pair.id,
+        "question": pair.question,
+        "kind": pair.kind,
+        "answer": answer.text,
+        "searched": answer.searched,
+        "abstained": answer.abstained,
+        "extractive": answer.extractive,
+        "correct": (answer.abstained if not pair.answerable else (not answer.abstained and correct(pair, answer.text))),
+        "hit_rank": first_hit_rank(pair, answer.sources) if pair.answerable else None,
+        "citation_ok": bool(answer.citations) and offsets_ok and any(correct(pair, t) for t in cited),
+        "unsupported": sorted(unsupported_facts(answer.text, cited, answer.searched)) if not answer.abstained else [],
+        "words": len(answer.text.split()),
+        "first_text": answer.timings.get("first_text"),
+        "total": answer.timings.get("total"),
+    }
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def summarize(rows: list[dict], turns: list[dict]) -> dict:
+    answerable = [r for r in rows if r["kind"] != "unanswerable"]
+    unanswerable = [r for r in rows if r["kind"] == "unanswerable"]
+    answered = [r for r in answerable if not r["abstained"]]
+    share = lambda xs, f: round(sum(1 for x in xs if f(x)) / len(xs), 3) if xs else None  # noqa: E731
+    summary = {
+        f"hit@{k}": share(answerable, lambda r, k=k: r["hit_rank"] is not None and r["hit_rank"] <= k)
+        for k in (1, 3, 5)
+    }
+    summary["mrr"] = (
+        round(sum(1 / r["hit_rank"] for r in answerable if r["hit_rank"]) / len(answerable), 3) if answerable else None
+    )
+    summary |= {
+        "correct (answerable)": share(answerable, lambda r: r["correct"]),
+        "citation precision": share(answered, lambda r: r["citation_ok"]),
+        "answers with unsupported facts": share(answered, lambda r: r["unsupported"]),
+        "unsupported facts (count)": sum(len(r["unsupported"]) for r in answered),
+        "abstained (unanswerable)": share(unanswerable, lambda r: r["abstained"]),
+        "false abstentions (answerable)": share(answerable, lambda r: r["abstained"]),
+        "follow-up turns correct": share(turns, lambda r: r["correct"]),
+        "median words": statistics.median([r["words"] for r in answered]) if answered else None,
+        "median words (fact)": statistics.median([r["words"] for r in answered if r["kind"] == "fact"] or [0]),
+        "extractive share": share(answered, lambda r: r["extractive"]),
+    }
+    latencies = [r for r in rows if r["first_text"] is not None]
+    for key in ("first_text", "total"):
+        values = [r[key] for r in latencies]
+        summary[f"{key} p50 (s)"] = round(percentile(values, 50), 3) if values else None
+        summary[f"{key} p95 (s)"] = round(percentile(values, 95), 3) if values else None
+    return summary
