@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import shutil
 import sys
@@ -20,6 +21,7 @@ from qa import Answer, Assistant, Conversation, Final, QuestionError, Status, Te
 from qa.settings import Settings, SettingsError
 from ui import render
 
+log = logging.getLogger(__name__)
 EXAMPLES = [
     "Which prison was Sergei Beseda sent to?",
     "Why is France expelling six Russians?",
@@ -153,6 +155,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 yield [*history, *turn], gr.skip(), "", *panels, gr.skip(), gr.skip(), session
         except QuestionError as exc:
             yield history, question, f"⚠️ {exc}", *(gr.skip(),) * 5, session
+        except Exception as exc:  # e.g. a model server that went away: say so instead of waiting forever
+            log.exception("answering %r failed", question)
+            yield history, question, f"⚠️ The answer failed: {exc}", *(gr.skip(),) * 5, session
 
     def open_citation(index: int | None, session: ChatSession | None) -> str:
         if index is None or session is None or not session.answers:

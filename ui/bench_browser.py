@@ -121,6 +121,12 @@ def wait_answer(page: Page, timeout_s: float = 240) -> Observed:
     return Observed(seen["texts"], first / 1000, seen["total"] / 1000)
 
 
+def new_chat(page: Page) -> None:
+    """Start over, and wait until the page shows it: an answer watched before that would be miscounted."""
+    page.click("#new-chat")
+    page.wait_for_function("document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
+
+
 def ask(page: Page, question: str) -> Observed:
     send(page, question)
     return wait_answer(page)
@@ -144,7 +150,7 @@ def main() -> None:
                     ("(cold: model loads) " + QUESTIONS[0], QUESTIONS[0]),
                     *((q, q) for q in QUESTIONS),
                 ]:
-                    page.click("#new-chat")  # each question in a fresh conversation: no follow-up rewriting
+                    new_chat(page)  # each question in a fresh conversation: no follow-up rewriting
                     seen = ask(page, question)
                     print(f"{label:<62} {seen.first_text:>11.2f} {seen.total:>10.2f}")
                 browser.close()

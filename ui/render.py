@@ -18,9 +18,18 @@ def short(text: str, limit: int = 70) -> str:
 
 def about(settings: Settings) -> str:
     """One line naming the model and the store, so users know what answers them and where the index lives."""
-    model = "SmolLM2-135M-Instruct (Q4_1, bundled) on llama.cpp" if settings.model == BUNDLED else settings.model
+    remote_model = settings.model.startswith(("http://", "https://"))
+    if settings.model == BUNDLED:
+        model = "SmolLM2-135M-Instruct (Q4_1, bundled) on llama.cpp"
+    elif remote_model:
+        model = f"{settings.model_name} at {settings.model}"
+    else:
+        model = f"{Path(settings.model).name} on llama.cpp"
     store = settings.chroma_url or str(settings.resolved_index_dir()).replace(str(Path.home()), "~", 1)
-    return f"Model: {model} · Store: Chroma at {store} · Embeddings: all-MiniLM-L6-v2 · Runs offline on this machine"
+    parts = [f"Model: {model}", f"Store: Chroma at {store}", "Embeddings: all-MiniLM-L6-v2"]
+    if not (remote_model or settings.chroma_url):
+        parts.append("Runs offline on this machine")
+    return " · ".join(parts)
 
 
 def chat_message(answer: Answer) -> str:
