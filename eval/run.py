@@ -5,42 +5,70 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from tqdm import tqdm
 
+from eval.baselines import ExtractiveBaseline, NaiveLlamaIndex
 from eval.dataset import Pair, load_conversations, load_pairs
 from eval.metrics import first_hit_rank, score, summarize
+from index.embed import shared_embedder
 from qa.answer import Answer, Citation
 from qa.assistant import Assistant
+from qa.llm import bundled_gguf, is_server, local_gguf
+
+PIPELINE = "pipeline"
+COLOURS = ["#3b6ea8", "#e39c37", "#7a9e58", "#9b59b6"]
+
+
+class System(Protocol):
+    """Anything answered the way `Assistant` answers: the pipeline, or a baseline."""
+
+    name: str
+
+    def ask(self, question: str) -> Answer: ...
+
+    def chat(self) -> Any: ...
+
+
+@dataclass
+class Result:
+    rows: list[dict]
+    turns: list[dict]
+    summary: dict
 
 
 def evaluate(
-    assistant: Assistant, pairs: list[Pair], conversations: list[tuple[str, list[Pair]]], only_retrieval: bool = False
-) -> tuple[list[dict], list[dict], dict]:
-    texts = {a.id: a.text for a in assistant.articles()}
+    system: System,
+    texts: dict[str, str],
+    pairs: list[Pair],
+    conversations: list[tuple[str, list[Pair]]],
+) -> Result:
+    """Every pair asked alone, then every conversation turn by turn in one chat."""
     rows: list[dict] = []
     turns: list[dict] = []
-    total = len(pairs) + (0 if only_retrieval else sum(len(t) for _, t in conversations))
-    with tqdm(total=total, desc="Evaluating", unit="q", file=sys.stderr) as bar:
+    total = len(pairs) + sum(len(t) for _, t in conversations)
+    with tqdm(total=total, desc=system.name, unit="q", file=sys.stderr) as bar:
         for pair in pairs:
-            if only_retrieval:
-                sources = assistant.search(pair.question)
-                rows.append(_retrieval_row(pair, sources))
-            else:
-                rows.append(score(pair, assistant.ask(pair.question), texts))
+            rows.append(score(pair, system.ask(pair.question), texts))
             bar.update()
-        if not only_retrieval:
-            for conversation_id, conversation_turns in conversations:
-                chat = assistant.chat()
-                for number, turn in enumerate(conversation_turns, start=1):
-                    answer: Answer = chat.ask(turn.question)
-                    turns.append(score(turn, answer, texts) | {"conversation": conversation_id, "turn": number})
-                    bar.update()
-    summary = summarize(rows, [t for t in turns if t["turn"] > 1])
-    if only_retrieval:
-        summary = {k: v for k, v in summary.items() if k.startswith("hit@") or k == "mrr"}
-    return rows, turns, summary
+        for conversation_id, conversation_turns in conversations:
+            chat = system.chat()
+            for number, turn in enumerate(conversation_turns, start=1):
+                answer: Answer = chat.ask(turn.question)
+                turns.append(score(turn, answer, texts) | {"conversation": conversation_id, "turn": number})
+                bar.update()
+    return Result(rows, turns, summarize(rows, [t for t in turns if t["turn"] > 1]))
+
+
+def evaluate_retrieval(assistant: Assistant, pairs: list[Pair]) -> Result:
+    """Retrieval only: no model, seconds for the whole set, so it runs in the test suite."""
+    bar = tqdm(pairs, desc="retrieval", unit="q", file=sys.stderr)
+    rows = [_retrieval_row(pair, assistant.search(pair.question)) for pair in bar]
+    summary = {k: v for k, v in summarize(rows, []).items() if k.startswith("hit@") or k == "mrr"}
+    return Result(rows, [], summary)
 
 
 def _retrieval_row(pair: Pair, sources: list[Citation]) -> dict:
@@ -60,52 +88,73 @@ def _retrieval_row(pair: Pair, sources: list[Citation]) -> dict:
     }
 
 
-def write_outputs(out: Path, rows: list[dict], turns: list[dict], summary: dict, label: str) -> None:
+def write_outputs(out: Path, results: dict[str, Result], label: str) -> None:
+    """results.json (every question, every system), report.md (systems side by side) and metrics.png."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(
-        json.dumps({"label": label, "summary": summary, "questions": rows, "conversation_turns": turns}, indent=1),
-        encoding="utf-8",
-    )
-    chart = _chart(out, rows, summary)
+    systems = {
+        name: {"summary": r.summary, "questions": r.rows, "conversation_turns": r.turns} for name, r in results.items()
+    }
+    (out / "results.json").write_text(json.dumps({"label": label, "systems": systems}, indent=1), encoding="utf-8")
+    main_name, main = next(iter(results.items()))
     lines = [
         f"# Evaluation: {label}",
         "",
-        f"{len(rows)} questions, {len(turns)} conversation turns.",
+        f"{len(main.rows)} questions, {len(main.turns)} conversation turns.",
         "",
-        "| metric | value |",
-        "| --- | --- |",
+        "| metric | " + " | ".join(results) + " |",
+        "| --- |" + " --- |" * len(results),
     ]
-    lines += [f"| {k} | {v} |" for k, v in summary.items()]
-    if chart:
-        lines += ["", f"![metrics]({chart.name})"]
-    wrong = [r for r in rows if r["kind"] != "unanswerable" and not r["correct"] and r["first_text"] is not None]
+    lines += [
+        f"| {key} | " + " | ".join(_cell(r.summary.get(key)) for r in results.values()) + " |" for key in main.summary
+    ]
+    lines += ["", f"![metrics]({_chart(out, results).name})"]
+    wrong = [r for r in main.rows if r["kind"] != "unanswerable" and not r["correct"] and r["first_text"] is not None]
     if wrong:
-        lines += ["", "## Answerable questions answered wrongly", ""]
+        lines += ["", f"## Answerable questions {main_name} got wrong", ""]
         lines += [f"- **{r['id']}** {r['question']} -> {r['answer']}" for r in wrong]
+    missed = [r for r in main.rows if r["kind"] == "unanswerable" and not r["correct"] and r["first_text"] is not None]
+    if missed:
+        lines += ["", f"## Unanswerable questions {main_name} answered anyway", ""]
+        lines += [f"- **{r['id']}** {r['question']} -> {r['answer']}" for r in missed]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _chart(out: Path, rows: list[dict], summary: dict) -> Path | None:
+def _cell(value: object) -> str:
+    return "–" if value is None else str(value)
+
+
+def _chart(out: Path, results: dict[str, Result]) -> Path:
+    """Grouped bars of every share metric, one colour per system, and each system's latency distribution."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    shares = {k: v for k, v in summary.items() if isinstance(v, float) and 0 <= v <= 1 and "(s)" not in k}
-    latencies = [r["total"] for r in rows if r["total"] is not None]
-    fig, axes = plt.subplots(1, 2 if latencies else 1, figsize=(12 if latencies else 7, 4.5), squeeze=False)
+    first = next(iter(results.values())).summary
+    metrics = [k for k, v in first.items() if isinstance(v, float) and 0 <= v <= 1 and "(s)" not in k]
+    timed = {name: r for name, r in results.items() if any(row["total"] is not None for row in r.rows)}
+    fig, axes = plt.subplots(1, 2 if timed else 1, figsize=(13 if timed else 8, 5.5), squeeze=False)
     ax = axes[0][0]
-    ax.barh(list(shares), list(shares.values()), color="#3b6ea8")
+    height = 0.8 / len(results)
+    for i, (name, result) in enumerate(results.items()):
+        values = [result.summary.get(m) or 0.0 for m in metrics]
+        ax.barh([y + i * height for y in range(len(metrics))], values, height=height, label=name, color=COLOURS[i])
+    ax.set_yticks([y + 0.4 - height / 2 for y in range(len(metrics))], metrics)
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
-    ax.set_title("Metrics (share)")
-    for i, v in enumerate(shares.values()):
-        ax.text(min(v + 0.01, 0.9), i, f"{v:.2f}", va="center")
-    if latencies:
-        firsts = [r["first_text"] for r in rows if r["first_text"] is not None]
-        axes[0][1].hist([firsts, latencies], bins=20, label=["first text", "total"], color=["#e39c37", "#3b6ea8"])
-        axes[0][1].set_title("Latency (s)")
-        axes[0][1].legend()
+    ax.set_title("Metrics (share; higher is better except unsupported and false abstentions)")
+    ax.legend(loc="lower right", fontsize="small")
+    if timed:
+        ax = axes[0][1]
+        series, labels = [], []
+        for name, result in timed.items():
+            for key in ("first_text", "total"):
+                series.append([row[key] for row in result.rows if row[key] is not None])
+                labels.append(f"{name}\n{key.replace('_', ' ')}")
+        ax.boxplot(series, vert=False, tick_labels=labels)
+        ax.invert_yaxis()
+        ax.set_xlabel("seconds")
+        ax.set_title("Latency per question")
     fig.tight_layout()
     path = out / "metrics.png"
     fig.savefig(path, dpi=100)
@@ -113,10 +162,14 @@ def _chart(out: Path, rows: list[dict], summary: dict) -> Path | None:
     return path
 
 
-def print_table(summary: dict) -> None:
-    width = max(len(k) for k in summary)
-    for key, value in summary.items():
-        print(f"{key:<{width}}  {value}")
+def print_table(results: dict[str, Result]) -> None:
+    keys = list(next(iter(results.values())).summary)
+    width = max(len(k) for k in keys)
+    columns = [max(len(name), 8) for name in results]
+    print(f"{'':<{width}}  " + "  ".join(f"{name:>{w}}" for name, w in zip(results, columns, strict=True)))
+    for key in keys:
+        cells = [_cell(r.summary.get(key)) for r in results.values()]
+        print(f"{key:<{width}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(cells, columns, strict=True)))
 
 
 def main(
@@ -125,16 +178,44 @@ def main(
     conversations_file: Path | None,
     limit: int | None,
     only_retrieval: bool,
+    baseline: bool,
     out: Path | None,
 ) -> int:
     pairs = load_pairs(qa_file) if qa_file else load_pairs()
     conversations = load_conversations(conversations_file) if conversations_file else load_conversations()
     if limit:
         pairs, conversations = pairs[:limit], conversations[: max(1, limit // 8)]
-    rows, turns, summary = evaluate(assistant, pairs, conversations, only_retrieval)
-    label = f"{assistant.settings.model} on {assistant.folder.name}" + (" (retrieval only)" if only_retrieval else "")
+    label = f"{assistant.settings.model} on {assistant.folder.name}"
+    if only_retrieval:
+        results = {PIPELINE: evaluate_retrieval(assistant, pairs)}
+        label += " (retrieval only)"
+    else:
+        texts = {a.id: a.text for a in assistant.articles()}
+        results = {PIPELINE: evaluate(_Pipeline(assistant), texts, pairs, conversations)}
+        if baseline:
+            articles = assistant.articles()
+            for system in (
+                ExtractiveBaseline(articles, shared_embedder()),
+                NaiveLlamaIndex(articles, _baseline_model(assistant)),
+            ):
+                results[system.name] = evaluate(system, texts, pairs, conversations)
     out = out or Path("eval/results") / time.strftime("%Y%m%d-%H%M%S")
-    write_outputs(out, rows, turns, summary, label)
-    print_table(summary)
+    write_outputs(out, results, label)
+    print_table(results)
     print(f"\nReport: {out / 'report.md'}  (per-question results: {out / 'results.json'})")
     return 0
+
+
+class _Pipeline:
+    name = PIPELINE
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.ask = assistant.ask
+        self.chat = assistant.chat
+
+
+def _baseline_model(assistant: Assistant) -> Path:
+    """The naive baseline runs in-process on the GGUF in use, or the bundled one when a server answers."""
+    if is_server(assistant.settings.model):
+        return bundled_gguf()
+    return local_gguf(assistant.settings)

@@ -62,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(chat)
     chat.set_defaults(run=_chat)
+
+    serve = sub.add_parser(
+        "serve",
+        help="the chat page in a browser (http://127.0.0.1:7860)",
+        description="Serve the chat page. It binds to 127.0.0.1 unless --host says otherwise.",
+    )
+    serve.add_argument("--port", type=int, help="port (QA_PORT; default 7860)")
+    serve.add_argument("--host", help="address to bind (QA_HOST; default 127.0.0.1); others get a warning")
+    serve.add_argument("--auth", help="user:password protecting the page and its API (QA_AUTH)")
+    serve.add_argument("--share", action="store_true", help=argparse.SUPPRESS)
+    _common(serve)
+    serve.set_defaults(run=_serve)
+
     evaluate = sub.add_parser(
         "eval",
         help="score the pipeline on the reference Q&A set",
@@ -69,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         "retrieval hit@k/MRR, correctness, citations, abstention, follow-ups and latency.",
     )
     evaluate.add_argument("--only", choices=["retrieval"], help="retrieval metrics only (no model, fast)")
+    evaluate.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also run the naive LlamaIndex and the no-model extractive baselines, as extra columns",
+    )
     evaluate.add_argument("--limit", type=int, help="evaluate only the first N questions")
     evaluate.add_argument("--qa-file", type=Path, help="Q&A pairs (JSON Lines; default eval/data/qa_pairs.jsonl)")
     evaluate.add_argument("--conversations", type=Path, help="conversations (default eval/data/conversations.jsonl)")
@@ -167,6 +185,11 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.share:
+        raise SettingsError(
+            "--share is not available: Gradio share links go through a tunnel on the internet, and this tool "
+            "runs offline. To reach the page from your network, use --host 0.0.0.0 with --auth user:password"
+        )
     from ui.app import serve
 
     settings = settings_from(args, host=args.host, port=args.port, auth=args.auth)
@@ -179,7 +202,9 @@ def _eval(args: argparse.Namespace) -> int:
     from eval.run import main as run_eval
 
     assistant, _ = open_assistant(settings_from(args))
-    return run_eval(assistant, args.qa_file, args.conversations, args.limit, args.only == "retrieval", args.out)
+    return run_eval(
+        assistant, args.qa_file, args.conversations, args.limit, args.only == "retrieval", args.baseline, args.out
+    )
 
 
 if __name__ == "__main__":

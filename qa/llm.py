@@ -41,13 +41,22 @@ def bundled_gguf() -> Path:
     raise LLMError(f"no .gguf file inside {LLM_PACKAGE}")
 
 
-def open_llm(settings: Settings) -> LLM:
-    if settings.model.startswith(("http://", "https://")):
-        return ServerLLM(settings.model, settings.model_name, settings.api_key)
+def is_server(model: str) -> bool:
+    return model.startswith(("http://", "https://"))
+
+
+def local_gguf(settings: Settings) -> Path:
+    """The GGUF file the model setting names: the bundled one, or a path that must exist."""
     path = bundled_gguf() if settings.model == BUNDLED else Path(settings.model).expanduser().resolve()
     if not path.is_file():
         raise SettingsError(f"model setting {settings.model!r}: no such GGUF file")
-    return _local_llm(path, settings.context_tokens, settings.threads)
+    return path
+
+
+def open_llm(settings: Settings) -> LLM:
+    if is_server(settings.model):
+        return ServerLLM(settings.model, settings.model_name, settings.api_key)
+    return _local_llm(local_gguf(settings), settings.context_tokens, settings.threads)
 
 
 @cache

@@ -61,7 +61,7 @@ _NUMBER_WORDS = {
     "dozen": 12,
     "dozens": 12,
 }
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def words(text: str) -> list[str]:
@@ -95,7 +95,7 @@ def numbers(text: str) -> set[str]:
 def names(text: str) -> set[str]:
     """Capitalized words that are not ordinary sentence openers: people, places, organizations."""
     found = set()
-    for match in re.finditer(r"\b[A-Z][A-Za-z'’\-]*[A-Za-z]", text):
+    for match in re.finditer(r"\b[A-Z][\w'’\-]*[^\W\d_]", text):
         word = match.group(0).replace("’", "'").removesuffix("'s")
         if word.lower() not in STOPWORDS and word.lower() not in QUESTION_WORDS and not word.isdigit():
             found.add(word.lower())

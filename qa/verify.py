@@ -18,7 +18,7 @@ _REFUSAL = re.compile(
 def unsupported_facts(text: str, cited: list[str], question: str = "") -> set[str]:
     """Numbers and names in `text` that appear in none of the cited passages (nor the question)."""
     source = " ".join(cited) + " " + question
-    source_words = set(words(source))
+    source_words = {w.removesuffix("'s") for w in words(source)}
     missing = numbers(MARKER.sub("", text)) - numbers(source)
     missing |= {n for n in names(MARKER.sub("", text)) if not set(words(n)) <= source_words}
     return missing

@@ -52,10 +52,13 @@ def test_ask_stream_yields_status_then_text_then_final(assistant: Assistant) -> 
     assert "35" in answer.text
 
 
-@pytest.mark.parametrize("question", [
-    "Who won the 2022 World Cup?",                     # off-topic
-    "How long was Maria Butina's prison sentence?",    # near miss: right person, fact not given
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the 2022 World Cup?",  # off-topic
+        "How long was Maria Butina's prison sentence?",  # near miss: right person, fact not given
+    ],
+)
 def test_abstains_and_still_shows_closest_passages(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.abstained
@@ -98,11 +101,14 @@ def test_rewrite_rules_without_the_model() -> None:
     assert rewrite("What about Peskov?", [Turn("What did Lavrov say?", "x")]) == "What did Peskov say?"
 
 
-@pytest.mark.parametrize(("question", "message"), [
-    ("", "the question is empty"),
-    ("   ", "the question is empty"),
-    ("w" * 10_000, "10,000 characters long; the limit is 1,000"),
-])
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "the question is empty"),
+        ("   ", "the question is empty"),
+        ("w" * 10_000, "10,000 characters long; the limit is 1,000"),
+    ],
+)
 def test_bad_questions_get_one_clear_message(assistant: Assistant, question: str, message: str) -> None:
     with pytest.raises(QuestionError, match=message):
         assistant.ask(question)
@@ -111,11 +117,30 @@ def test_bad_questions_get_one_clear_message(assistant: Assistant, question: str
 def test_cli_ask_prints_answer_and_sources(assistant: Assistant, seed_copy) -> None:
     index_dir = assistant.settings.resolved_index_dir()
     result = subprocess.run(
-        [sys.executable, "-m", "qa.cli", "ask", "Where was Maria Butina born?", "--corpus", str(seed_copy),
-         "--index-dir", str(index_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "qa.cli",
+            "ask",
+            "Where was Maria Butina born?",
+            "--corpus",
+            str(seed_copy),
+            "--index-dir",
+            str(index_dir),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "Barnaul" in result.stdout
     assert "Sources:" in result.stdout and "France Expels 6 Russian Spies" in result.stdout
-    empty = subprocess.run([sys.executable, "-m", "qa.cli", "ask", " ", "--corpus", str(seed_copy),
-                            "--index-dir", str(index_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    empty = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ask", " ", "--corpus", str(seed_copy), "--index-dir", str(index_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert empty.returncode == 2 and "the question is empty" in empty.stderr and "Traceback" not in empty.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from eval.dataset import load_conversations, load_pairs
 from eval.metrics import correct
-from eval.run import evaluate, write_outputs
+from eval.run import evaluate_retrieval, write_outputs
 from qa import Assistant
 
 FLOORS = {"hit@1": 0.77, "hit@3": 0.87, "hit@5": 0.90, "mrr": 0.82}
@@ -24,8 +24,9 @@ def test_reference_set_is_well_formed(assistant: Assistant) -> None:
 
 
 def test_retrieval_does_not_regress(assistant: Assistant, tmp_path: Path) -> None:
-    rows, turns, summary = evaluate(assistant, load_pairs(), [], only_retrieval=True)
-    write_outputs(tmp_path, rows, turns, summary, "retrieval")
+    result = evaluate_retrieval(assistant, load_pairs())
+    write_outputs(tmp_path, {"pipeline": result}, "retrieval")
     assert (tmp_path / "report.md").read_text().count("| hit@") == 3
+    summary = result.summary
     for metric, floor in FLOORS.items():
         assert summary[metric] >= floor, f"{metric} fell to {summary[metric]} (floor {floor})"

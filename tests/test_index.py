@@ -32,8 +32,9 @@ def test_touch_edit_delete_are_picked_up(scratch_corpus: Path, tmp_path: Path) -
     assert len(assistant.index().unchanged) == 3
 
     edited = scratch_corpus / "001_7dbcc557f4863a9a.txt"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe embassy later received a bouquet of tulips.\n",
-                      encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nThe embassy later received a bouquet of tulips.\n", encoding="utf-8"
+    )
     report = assistant.index()
     assert report.updated == ["001_7dbcc557f4863a9a"]
     assert "tulips" in assistant.article("001_7dbcc557f4863a9a").text
@@ -99,9 +100,17 @@ def test_cli_reports_user_errors_without_traceback(tmp_path: Path) -> None:
 def test_second_writer_is_refused_cleanly(scratch_corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from index.lock import write_lock\n"
-         "with write_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)", str(index_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from index.lock import write_lock\n"
+            "with write_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)",
+            str(index_dir),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         result = _qa("index", str(scratch_corpus), "--index-dir", str(index_dir))
@@ -116,5 +125,6 @@ def test_second_writer_is_refused_cleanly(scratch_corpus: Path, tmp_path: Path) 
 
 
 def _qa(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )

@@ -16,9 +16,19 @@ from typing import Any
 
 import gradio as gr
 
-from index.errors import CorpusError, IndexLocked
-from qa import Answer, Assistant, Conversation, Final, QuestionError, Status, Text
-from qa.settings import Settings, SettingsError
+from qa import (
+    Answer,
+    Assistant,
+    Conversation,
+    CorpusError,
+    Final,
+    IndexLocked,
+    QuestionError,
+    SettingsError,
+    Status,
+    Text,
+)
+from qa.settings import Settings
 from ui import render
 
 log = logging.getLogger(__name__)

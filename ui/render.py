@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 from qa import Answer, Article, Citation
+from qa.llm import is_server
 from qa.settings import BUNDLED, Settings
 
 CITED_ID = "cited"  # the <mark> the page scrolls to
@@ -18,7 +19,7 @@ def short(text: str, limit: int = 70) -> str:
 
 def about(settings: Settings) -> str:
     """One line naming the model and the store, so users know what answers them and where the index lives."""
-    remote_model = settings.model.startswith(("http://", "https://"))
+    remote_model = is_server(settings.model)
     if settings.model == BUNDLED:
         model = "SmolLM2-135M-Instruct (Q4_1, bundled) on llama.cpp"
     elif remote_model:

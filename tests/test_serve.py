@@ -1,0 +1,86 @@
+"""`qa serve` started the way users start it: a real process on a loopback port, with and without a password."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant
+
+from .conftest import ROOT
+
+STARTUP_SECONDS = 180
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _qa(*args: str, assistant: Assistant, seed_copy: Path) -> list[str]:
+    index_dir = str(assistant.settings.resolved_index_dir())
+    return [sys.executable, "-m", "qa.cli", *args, "--corpus", str(seed_copy), "--index-dir", index_dir]
+
+
+@pytest.fixture(scope="module")
+def served(assistant: Assistant, seed_copy: Path) -> Iterator[str]:
+    port = _free_port()
+    command = _qa("serve", "--port", str(port), "--auth", "reader:s3cret", assistant=assistant, seed_copy=seed_copy)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                urllib.request.urlopen(url + "/", timeout=5).close()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(1)
+        else:
+            pytest.fail(f"qa serve did not come up: {process.stderr.read() if process.poll() is not None else ''}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_password_covers_page_and_api(served: str) -> None:
+    for path in ("/config", "/gradio_api/info"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(served + path, timeout=10)
+        assert refused.value.code == 401, path
+    page = urllib.request.urlopen(served + "/", timeout=10).read().decode()
+    assert "Ask a question about the articles" not in page
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = urllib.parse.urlencode({"username": "reader", "password": "wrong"}).encode()
+    with pytest.raises(urllib.error.HTTPError):
+        opener.open(served + "/login", data=form, timeout=10)
+    form = urllib.parse.urlencode({"username": "reader", "password": "s3cret"}).encode()
+    opener.open(served + "/login", data=form, timeout=10).close()
+    config = opener.open(served + "/config", timeout=10).read().decode()
+    assert "Ask a question about the articles" in config
+    assert opener.open(served + "/gradio_api/info", timeout=10).status == 200
+
+
+def test_share_link_is_refused_with_a_reason(assistant: Assistant, seed_copy: Path) -> None:
+    result = subprocess.run(
+        _qa("serve", "--share", assistant=assistant, seed_copy=seed_copy),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "offline" in result.stderr and "Traceback" not in result.stderr
