@@ -18,8 +18,8 @@ from index.read import SUFFIXES
 from index.split import sentence_spans
 from index.store import Store, StoreConfig
 from qa.answer import Answer, Citation, Event, Final, Status, Text
-from qa.evidence import CONTEXT_BEFORE, sentence_score, supports
-from qa.followup import Turn, rewrite
+from qa.evidence import CONTEXT_BEFORE, answer_type, sentence_score, supports
+from qa.followup import Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
 from qa.retrieve import Hit, Retriever
@@ -29,7 +29,9 @@ from qa.verify import MARKER, problem
 
 MAX_QUESTION_CHARS = 1000
 PROMPT_PASSAGES = 2  # the fewest passages that usually hold the answer: short prompts, focused model
-MAX_SENTENCES = 2
+MAX_SENTENCES = 2  # for "why" questions; others get one sentence
+FOCUS_SENTENCES = 2
+FOCUS_MARGIN = 0.15
 _SENTENCE_END = re.compile(r"[.!?](\s*\[\d+\])*[\"'”’]?(\s|$)")
 
 
@@ -138,9 +140,13 @@ class Assistant:
         searched = rewrite(question, history or [])
         hits = self._retriever.search(searched, self.settings.top_k)
         sources = [self._citation(h.passage, h.score) for h in hits]
+        said: tuple[tuple[str, int, int], ...] = ()
+        nearby: list[Hit] = []
         if history and searched != question:
-            hits = self._follow_up_hits(hits, history[-1].cited)
-        supporting = [h for h in hits if supports(searched, h.passage.text, self._context(h.passage))]
+            nearby = self._nearby(hits, history[-1].cited)
+            if asks_for_more(question):  # "And why?" wants what the last answer did not say
+                said = history[-1].cited
+        supporting = [h for h in hits + nearby if supports(searched, h.passage.text, self._context(h.passage))]
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         if not supporting:
             text = abstention(question)
@@ -150,26 +156,34 @@ class Assistant:
             yield Final(Answer(text, True, [], sources, question, searched, False, timings))
             return
         yield Status("Writing the answer…")
-        chosen = supporting[:PROMPT_PASSAGES]
+        chosen = supporting[:PROMPT_PASSAGES] + [h for h in supporting[PROMPT_PASSAGES:] if h in nearby]
+        focus = self._focus(searched, chosen, said)
         pieces: list[str] = []
         citations: list[Citation] = []
-        for piece, cited in self._generate(searched, chosen):
-            timings.setdefault("first_text", perf_counter() - started)
-            pieces.append(piece)
-            citations.extend(c for c in cited if c not in citations)
-            yield Text(piece)
+        # The model sees only the sentences that answer: a tiny prompt (fast first token) and a focused
+        # model. If its first sentence fails a check, it tries once more from the best sentence alone;
+        # if that fails too, the best sentence is quoted.
+        for context in (focus, focus[:1]) if len(focus) > 1 else (focus,):
+            for piece, cited in self._generate(searched, context):
+                timings.setdefault("first_text", perf_counter() - started)
+                pieces.append(piece)
+                citations.extend(c for c in cited if c not in citations)
+                yield Text(piece)
+            if pieces:
+                break
         extractive = not pieces
         if extractive:
-            quote, citation = self._quote(searched, chosen)
+            best = focus[0]
+            citations = [self._citation(best.passage, best.score)]
+            pieces = [_with_marker(best.passage.text.strip(), "[1]")]
             timings["first_text"] = perf_counter() - started
-            pieces, citations = [quote], [citation]
-            yield from (Text(piece) for piece, _ in _pieces(quote, []))
+            yield from (Text(piece) for piece, _ in _pieces(pieces[0], []))
         timings["total"] = perf_counter() - started
         yield Final(Answer("".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings))
 
-    def _follow_up_hits(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
-        """A follow-up ("And why?") wants something new, usually told right next to the last answer:
-        the passages beside the last citations join the candidates, and passages already cited go last."""
+    def _nearby(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
+        """A follow-up is often answered right next to the last answer: the passages around the last
+        citations that retrieval did not find, to be weighed with the best ones it did."""
         known = {h.passage.id for h in hits}
         extra: list[Hit] = []
         for article_id, start, end in cited:
@@ -180,12 +194,14 @@ class Assistant:
                         if near.id not in known:
                             known.add(near.id)
                             extra.append(Hit(near, hits[-1].score if hits else 0.0))
-        return sorted(hits + extra, key=lambda h: _overlaps(h.passage, cited))
+        return extra
 
     def _generate(self, question: str, chosen: list[Hit]) -> Iterator[tuple[str, list[Citation]]]:
         """Stream the model's answer one verified sentence at a time; stop at the first that fails."""
+        focus = [h.passage.text for h in chosen]
+        limit = MAX_SENTENCES if answer_type(question) == "reason" else 1
         messages = build_messages(question, [h.passage.text for h in chosen])
-        stream = self.llm.stream(messages, self.settings.max_answer_tokens, stop=["\n\n", "Question:", "Passages:"])
+        stream = self.llm.stream(messages, self.settings.max_answer_tokens, stop=["\n"])
         numbering: dict[int, int] = {}
         buffer: list[str] = []
         sentences = 0
@@ -195,16 +211,16 @@ class Assistant:
                 text = "".join(buffer)
                 if not _SENTENCE_END.search(text.lstrip()):
                     continue
-                checked = self._checked_sentence(text, question, chosen, numbering)
+                checked = self._checked_sentence(text, question, chosen, focus, numbering)
                 if checked is None:
                     return
                 yield from _pieces((" " if sentences else "") + checked[0], checked[1])
                 buffer, sentences = [], sentences + 1
-                if sentences >= MAX_SENTENCES:
+                if sentences >= limit:
                     return
             tail = "".join(buffer)
             if tail.strip():
-                checked = self._checked_sentence(tail, question, chosen, numbering)
+                checked = self._checked_sentence(tail, question, chosen, focus, numbering)
                 if checked:
                     yield from _pieces((" " if sentences else "") + checked[0], checked[1])
         finally:
@@ -213,15 +229,17 @@ class Assistant:
                 close()
 
     def _checked_sentence(
-        self, raw: str, question: str, chosen: list[Hit], numbering: dict[int, int]
+        self, raw: str, question: str, chosen: list[Hit], focus: list[str], numbering: dict[int, int]
     ) -> tuple[str, list[Citation]] | None:
         """The sentence with answer-wide citation numbers and its newly numbered citations; None if it fails."""
         markers = [int(m) for m in MARKER.findall(raw) if 1 <= int(m) <= len(chosen)]
-        body = MARKER.sub("", raw).strip()
+        body = _without_meta_lead(MARKER.sub("", raw).strip())
         if not markers:
             markers = [_best_support(body, chosen) + 1]
         cited = [chosen[m - 1].passage for m in dict.fromkeys(markers)]
-        if problem(body, question, [p.text for p in cited]):
+        passing = (b for b in _shortenings(body) if not problem(b, question, [p.text for p in cited], focus))
+        body = next(passing, "")
+        if not body:
             return None
         new = [
             self._citation(chosen[m - 1].passage, chosen[m - 1].score)
@@ -233,26 +251,37 @@ class Assistant:
         labels = "".join(f"[{numbering[m]}]" for m in dict.fromkeys(markers))
         return _with_marker(body, labels), new
 
-    def _quote(self, question: str, chosen: list[Hit]) -> tuple[str, Citation]:
-        """The extractive fallback: the single supporting sentence that best answers, cited."""
-        best: tuple[float, Passage, float] | None = None
+    def _focus(self, question: str, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()) -> list[Hit]:
+        """The sentences of the chosen passages that best answer, best first, each as its own passage.
+
+        A sentence scores by shared meaning-bearing words and the kind of answer asked for
+        (`sentence_score`) plus its MiniLM similarity to the question; ties go to the better-retrieved
+        passage. Sentences within FOCUS_MARGIN of the best are kept, at most FOCUS_SENTENCES. Sentences
+        in `said` (already cited) are left out unless nothing else is left.
+        """
+        candidates: list[tuple[float, Hit]] = []
         for rank, hit in enumerate(chosen):
-            article = self.article(hit.passage.article_id)
-            for start, end in sentence_spans(article.text, hit.passage.start, hit.passage.end):
-                score = sentence_score(question, article.text[start:end]) - 0.01 * rank
-                if best is None or score > best[0]:
-                    best = (
-                        score,
-                        Passage(hit.passage.article_id, start, end, article.text[start:end], hit.passage.section),
-                        hit.score,
-                    )
-        assert best is not None
-        _, passage, score = best
-        return _with_marker(passage.text.strip(), "[1]"), self._citation(passage, score)
+            text = self.article(hit.passage.article_id).text
+            for start, end in sentence_spans(text, hit.passage.start, hit.passage.end):
+                sentence = Passage(hit.passage.article_id, start, end, text[start:end], hit.passage.section)
+                if _overlaps(sentence, said):
+                    continue
+                candidates.append((sentence_score(question, sentence.text) - 0.01 * rank, Hit(sentence, hit.score)))
+        if not candidates:
+            return self._focus(question, chosen)
+        similarity = shared_embedder().encode([question] + [h.passage.text for _, h in candidates])
+        scored = sorted(
+            ((score + float(similarity[0] @ similarity[i + 1]), hit) for i, (score, hit) in enumerate(candidates)),
+            key=lambda pair: -pair[0],
+        )
+        best = scored[0][0]
+        return [hit for score, hit in scored[:FOCUS_SENTENCES] if score >= best - FOCUS_MARGIN]
 
     def _context(self, passage: Passage) -> str:
+        """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""
         article = self.article(passage.article_id)
-        before = article.text[max(0, passage.start - CONTEXT_BEFORE) : passage.start]
+        story = article.text.rfind(passage.section, 0, passage.start) if passage.section else -1
+        before = article.text[max(0, story, passage.start - CONTEXT_BEFORE) : passage.start]
         return f"{article.title}\n{passage.section}\n{before}"
 
     def _citation(self, passage: Passage, score: float) -> Citation:
@@ -291,6 +320,30 @@ def _with_marker(sentence: str, labels: str) -> str:
     """Put citation labels before the sentence's closing punctuation: 'in Moscow [1].'"""
     end = re.search(r"[.!?]?[\"'”’]?$", sentence)
     return f"{sentence[: end.start()]} {labels}{sentence[end.start() :]}"
+
+
+_META_LEAD = re.compile(
+    r"^(according to the (article|passage|text|context),?\s*|"
+    r"(the|this) (article|passage|text|context) (says|states|mentions|notes|reports|explains|suggests) that\s+)",
+    re.I,
+)
+
+
+def _without_meta_lead(sentence: str) -> str:
+    """'The article states that the war began in February.' -> 'The war began in February.'"""
+    rest = _META_LEAD.sub("", sentence, count=1)
+    return rest[:1].upper() + rest[1:] if rest != sentence else sentence
+
+
+def _shortenings(sentence: str) -> Iterator[str]:
+    """The sentence, then its leading clauses (cut at commas, longest first), so a true answer followed by an
+    invented aside ('... in Moscow, a city of 20 million') can still be shown without the aside."""
+    yield sentence
+    cuts = [m.start() for m in re.finditer(r",\s", sentence)]
+    for n, cut in reversed(list(enumerate(cuts))):
+        # An odd cut would leave an open aside: "Philip Ingram, a former officer." answers nothing.
+        if n % 2 == 0 and len(sentence[:cut].split()) >= 3:
+            yield sentence[:cut].rstrip() + "."
 
 
 def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool:

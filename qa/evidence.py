@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
-from qa.text import content_terms, name_groups, names, numbers, stem, words
+from index.split import sentence_spans
+from qa.text import content_terms, is_demonym, name_groups, names, numbers, stem, words
 
 _DURATION = re.compile(
-    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few)[- ]"
+    r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)[- ]"
     r"(year|month|week|day|hour|minute|decade)s?\b",
     re.I,
 )
@@ -24,7 +26,8 @@ _DATE = re.compile(
 )
 _REASON = re.compile(
     r"\b(because|due to|as a result|over|for|so that|in order to|amid|"
-    r"reason|caused|led to|aimed|designed to|goal|to protect|to keep)\b",
+    r"reason|caused|led to|aimed|designed to|goal|to protect|to keep|following|after|since|"
+    r"against|accused|failure|in response|retaliat\w*|punish\w*)\b",
     re.I,
 )
 
@@ -33,12 +36,13 @@ ANSWER_TYPES = (
     ("number", re.compile(r"\b(how many|how much|what number|how old|what age|what percentage)\b", re.I)),
     ("date", re.compile(r"^\s*(when)\b|\b(what|which) (year|date|day|month)\b|\bwhen did\b", re.I)),
     ("reason", re.compile(r"^\s*(and )?why\b|\bwhat (was|is) the reason\b|\bwhy did\b|\bwhy was\b", re.I)),
+    ("name", re.compile(r"\bnames? of\b|\bwhat (is|was) it called\b", re.I)),
     (
         "person",
         re.compile(r"^\s*who (?!is\b|was\b|are\b)|^\s*whom\b|\bwhich (person|official|minister|spokes\w+)\b", re.I),
     ),
 )
-CONTEXT_BEFORE = 300  # characters of the article before a passage that still count as its context
+CONTEXT_BEFORE = 1000  # characters of the story before a passage that still count as its context
 
 
 def answer_type(question: str) -> str:
@@ -58,24 +62,55 @@ def holds_answer_type(kind: str, question: str, text: str) -> bool:
         return bool(_DATE.search(text))
     if kind == "reason":
         return bool(_REASON.search(text))
-    if kind == "person":
+    if kind in ("person", "name"):
         return bool(names(text) - names(question))
     return True
 
 
 def supports(question: str, passage: str, context: str) -> bool:
-    """Whether a passage (read with its `context`: headline and text just before) can answer the question."""
-    window = f"{context}\n{passage}"
-    window_words = {stem(w) for w in re.findall(r"[A-Za-z0-9']+", window.lower())}
-    # Each name in the question ("Maria Butina", "World Cup") must be there, by at least one of its words.
-    groups = name_groups(question)
-    if any(not any(stem(w) in window_words for w in words(group)) for group in groups):
+    """Whether a passage (read with its `context`: headline and text just before) can answer the question.
+
+    Every name the question gives must be there; then either a shared meaning-bearing word or a named
+    entity in the passage itself ties it to the question; and one sentence must hold the kind of answer
+    asked for next to something the question mentions.
+    """
+    window_words = _word_set(f"{context}\n{passage}")
+    groups = required_names(question)
+    if not all(_mentions(group, window_words) for group in groups):
         return False
     entities = names(question)
     terms = content_terms(question) - {stem(e) for e in entities}
-    if terms and not terms & content_terms(window):
+    named_here = any(_mentions(group, _word_set(passage)) for group in groups)
+    if terms and not terms & content_terms(f"{context}\n{passage}") and not named_here:
         return False
-    return holds_answer_type(answer_type(question), question, passage)
+    kind = answer_type(question)
+    if kind in ("other", "reason"):  # reasons are often told without a marker word ("whose activities ...")
+        return True
+    anchors = terms | {stem(e) for e in entities}
+    return any(
+        holds_answer_type(kind, question, sentence) and anchors & (content_terms(sentence) | _word_set(sentence))
+        for sentence in (passage[a:b] for a, b in sentence_spans(passage))
+    )
+
+
+def required_names(question: str) -> list[str]:
+    """The names a passage must mention: not a capitalized question opener ("Roughly how many..."),
+    nor a nationality adjective ("French", "American"), which articles often say another way."""
+    opener = question.lstrip().split(" ", 1)[0]
+    return [g for g in name_groups(question) if not (" " not in g and (g == opener or is_demonym(g)))]
+
+
+def _word_set(text: str) -> set[str]:
+    return {stem(w) for w in words(text)}
+
+
+def _mentions(group: str, window_words: set[str]) -> bool:
+    """The name's head (its last word: "Butina" of "Maria Butina", "Cup" of "World Cup") and at least half
+    its words, a word counting when a window word starts with it ("Russia" in "Russian"); or its initials."""
+    parts = words(group)
+    present = [any(v.startswith(stem(w)) for v in window_words) for w in parts]
+    initials = "".join(w[0] for w in parts)
+    return (present[-1] and sum(present) * 2 >= len(parts)) or (len(parts) > 1 and initials in window_words)
 
 
 def sentence_score(question: str, sentence: str) -> float:

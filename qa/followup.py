@@ -10,12 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.text import QUESTION_WORDS, STOPWORDS, name_groups
+from qa.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups
 
 _PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "there", "these", "those"}
 _ELLIPSIS_OPENERS = re.compile(r"^(and|also|but|so|what about|how about|and what about)\b[\s,]*", re.I)
 _CITATION = re.compile(r"\s*\[\d+\]")
+_WH = re.compile(
+    r"^\s*((in|on|at|for|from|to|with) )?"
+    r"(how (many|much|long|old)|(what|which|whose)( (?!is|was|are|were|did|does|do|has|have|had)\w+)?|"
+    r"who|whom|when|where|why|how)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -35,13 +41,44 @@ def rewrite(question: str, history: list[Turn]) -> str:
     tokens = re.findall(r"[A-Za-z']+", fragment.lower())
     if not tokens:
         return question
-    if all(t in QUESTION_WORDS or t in STOPWORDS for t in tokens) and not _has_pronoun(tokens):
+    if asks_for_more(question):
         return _expand_bare_wh(fragment, last)
-    if fragment != question and not _has_verb_like(tokens) and name_groups(fragment):
-        return _swap_subject(fragment, last)
-    if _has_pronoun(tokens) and not name_groups(question):
+    if fragment != question and not _has_verb_like(tokens):
+        if any(t in QUESTION_WORDS for t in tokens):
+            return _swap_wh(fragment, last)
+        if " ".join(name_groups(fragment)) == fragment.rstrip("?!. "):
+            return _swap_subject(fragment, last)
+        return f"{_wh(last.searched) or 'What about'} {fragment.rstrip('?!. ')}?"
+    if _pronoun_before_names(question):
         return _resolve_pronouns(question, history)
     return question
+
+
+def _wh(question: str) -> str:
+    match = _WH.match(question)
+    return match.group(0).strip().capitalize() if match else ""
+
+
+def _swap_wh(fragment: str, last: Turn) -> str:
+    """'And in which year?' after 'Where was Maria Butina born?' -> 'In which year was Maria Butina born?'"""
+    fragment = fragment.rstrip("?!. ")
+    if not _WH.match(last.searched):
+        return f"{fragment[:1].upper() + fragment[1:]}? {last.searched}"
+    return _WH.sub(fragment[:1].upper() + fragment[1:], last.searched.strip(), count=1)
+
+
+def _pronoun_before_names(question: str) -> bool:
+    """A pronoun that comes before any name the question gives refers to an earlier turn
+    ("What did he say about Beseda?"); one after a name usually refers to that name."""
+    tokens = re.findall(r"[A-Za-z']+", question)
+    first_name = next((i for i, t in enumerate(tokens) if i and t[0].isupper() and not is_demonym(t)), len(tokens))
+    return any(_has_pronoun([t.lower()]) for t in tokens[:first_name])
+
+
+def asks_for_more(question: str) -> bool:
+    """A bare follow-up ("And why?", "How?") wants what the last answer left out, not what it said."""
+    tokens = re.findall(r"[A-Za-z']+", _ELLIPSIS_OPENERS.sub("", question.strip()).lower())
+    return bool(tokens) and all(t in QUESTION_WORDS or t in STOPWORDS for t in tokens) and not _has_pronoun(tokens)
 
 
 def _has_pronoun(tokens: list[str]) -> bool:

@@ -1,18 +1,19 @@
-"""The prompt: a fixed system message first (its KV cache is reused), then a few short numbered passages."""
+"""The prompt: a fixed system message first (its KV cache is reused), then the few sentences that answer.
+
+Measured on the reference set with the bundled 135M model: plain context followed by the question gives
+twice as many usable first sentences as numbered "Passages:" with a request for [n] markers, which made
+it describe the passages ("The passage is about ...") instead of answering.
+"""
 
 from __future__ import annotations
 
 from qa.llm import Message
 
-SYSTEM = (
-    "You answer questions about news articles. Use only the numbered passages. "
-    "Reply with one short sentence that answers the question, then the passage number in brackets, like [1]."
-)
+SYSTEM = "You are a helpful assistant. Answer the question in one short sentence using only the context."
 
 
 def build_messages(question: str, passages: list[str]) -> list[Message]:
-    numbered = "\n".join(f"[{i}] {text}" for i, text in enumerate(passages, start=1))
     return [
         {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": f"Passages:\n{numbered}\n\nQuestion: {question}"},
+        {"role": "user", "content": " ".join(passages) + "\n\n" + question},
     ]

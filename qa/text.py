@@ -102,6 +102,11 @@ def names(text: str) -> set[str]:
     return found
 
 
+def is_demonym(word: str) -> bool:
+    """A nationality adjective ("French", "Russian", "Ukrainian"): articles often name the country instead."""
+    return bool(re.search(r"(ian|ean|ese|ish|ench|utch|ican)$", word))
+
+
 def name_groups(text: str) -> list[str]:
     """Runs of capitalized words ("Maria Butina", "World Cup"), without question words or stopwords."""
     groups = []
