@@ -32,6 +32,7 @@ PROMPT_PASSAGES = 2  # the fewest passages that usually hold the answer: short p
 MAX_SENTENCES = 2  # for "why" questions; others get one sentence
 FOCUS_SENTENCES = 2
 FOCUS_MARGIN = 0.15
+QUOTED_SENTENCES = 2  # quoting the two best sentences is right far more often than the best alone
 _SENTENCE_END = re.compile(r"[.!?](\s*\[\d+\])*[\"'”’]?(\s|$)")
 
 
@@ -173,11 +174,12 @@ class Assistant:
                 break
         extractive = not pieces
         if extractive:
-            best = focus[0]
-            citations = [self._citation(best.passage, best.score)]
-            pieces = [_with_marker(best.passage.text.strip(), "[1]")]
+            quoted = focus[:QUOTED_SENTENCES]
+            citations = [self._citation(h.passage, h.score) for h in quoted]
+            quote = " ".join(_with_marker(h.passage.text.strip(), f"[{i}]") for i, h in enumerate(quoted, start=1))
+            pieces = [quote]
             timings["first_text"] = perf_counter() - started
-            yield from (Text(piece) for piece, _ in _pieces(pieces[0], []))
+            yield from (Text(piece) for piece, _ in _pieces(quote, []))
         timings["total"] = perf_counter() - started
         yield Final(Answer("".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings))
 

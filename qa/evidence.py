@@ -39,7 +39,11 @@ ANSWER_TYPES = (
     ("name", re.compile(r"\bnames? of\b|\bwhat (is|was) it called\b", re.I)),
     (
         "person",
-        re.compile(r"^\s*who (?!is\b|was\b|are\b)|^\s*whom\b|\bwhich (person|official|minister|spokes\w+)\b", re.I),
+        re.compile(
+            r"^\s*who ((is|was|are|were) (the|a|an)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom\b|"
+            r"\bwhich (person|official|minister|spokes\w+)\b",
+            re.I,
+        ),
     ),
 )
 CONTEXT_BEFORE = 1000  # characters of the story before a passage that still count as its context
@@ -63,8 +67,13 @@ def holds_answer_type(kind: str, question: str, text: str) -> bool:
     if kind == "reason":
         return bool(_REASON.search(text))
     if kind in ("person", "name"):
-        return bool(names(text) - names(question))
+        return bool(new_names(question, text))
     return True
+
+
+def new_names(question: str, text: str) -> set[str]:
+    """Names in `text` that the question does not give, leaving out months and weekdays."""
+    return {n for n in names(text) - names(question) if not _DATE.fullmatch(n)}
 
 
 def supports(question: str, passage: str, context: str) -> bool:

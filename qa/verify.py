@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from qa.evidence import answer_type, holds_answer_type
-from qa.text import content_terms, names, numbers, words
+from qa.evidence import answer_type, holds_answer_type, new_names
+from qa.text import content_terms, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -67,9 +67,17 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
     kind = answer_type(question)
     if not holds_answer_type(kind, question, body):
         return f"does not give the {kind} asked for"
-    if kind in ("number", "duration") and not (numbers(body) - numbers(question)) & numbers(focus_text):
-        return "its number is not the one the answering sentences give"
-    if kind in ("person", "name") and not (names(body) - names(question)) & names(focus_text):
+    if kind in ("number", "duration", "date"):
+        given = numbers(body) - numbers(question)
+        if kind != "date" and not given & numbers(focus_text):
+            return "its number is not the one the answering sentences give"
+        # The number must come from the sentence that states what the answer states ("born"), not from
+        # a neighbouring one ("elected in 2019").
+        predicate = (content_terms(body) & content_terms(question)) - {stem(n) for n in names(question)}
+        holders = [f for f in focus if given & numbers(f)]
+        if predicate and holders and not any(predicate <= content_terms(f) for f in holders):
+            return "its number comes from another statement"
+    if kind in ("person", "name") and not new_names(question, body) & names(focus_text):
         return "its name is not the one the answering sentences give"
     return None
 
