@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import http.cookiejar
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,14 +16,7 @@ import pytest
 from qa import Assistant
 
 from .conftest import ROOT
-
-STARTUP_SECONDS = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .servers import free_port, running
 
 
 def _qa(*args: str, assistant: Assistant, seed_copy: Path) -> list[str]:
@@ -35,24 +26,11 @@ def _qa(*args: str, assistant: Assistant, seed_copy: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def served(assistant: Assistant, seed_copy: Path) -> Iterator[str]:
-    port = _free_port()
-    command = _qa("serve", "--port", str(port), "--auth", "reader:s3cret", assistant=assistant, seed_copy=seed_copy)
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    try:
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                urllib.request.urlopen(url + "/", timeout=5).close()
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(1)
-        else:
-            pytest.fail(f"qa serve did not come up: {process.stderr.read() if process.poll() is not None else ''}")
+    command = _qa("serve", "--port", str(port), "--auth", "reader:s3cret", assistant=assistant, seed_copy=seed_copy)
+    with running(command, url + "/"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_password_covers_page_and_api(served: str) -> None:
