@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -337,11 +338,17 @@ def _without_meta_lead(sentence: str) -> str:
     return rest[:1].upper() + rest[1:] if rest != sentence else sentence
 
 
+_ASIDE = re.compile(r"(a|an|the|who|which|whose|whom|where|now|formerly|previously|also)\b", re.I)
+
+
 def _shortenings(sentence: str) -> Iterator[str]:
-    """The sentence, then its leading clauses (cut at commas, longest first), so a true answer followed by an
-    invented aside ('... in Moscow, a city of 20 million') can still be shown without the aside."""
+    """The sentence, then without one aside between commas ("Beseda, a former commander, was sent"), then
+    its leading clauses, longest first: a small model's true answer often carries an invented aside."""
     yield sentence
     cuts = [m.start() for m in re.finditer(r",\s", sentence)]
+    for first, second in pairwise(cuts):
+        if _ASIDE.match(sentence, first + 2):
+            yield sentence[:first] + sentence[second + 1 :]
     for n, cut in reversed(list(enumerate(cuts))):
         # An odd cut would leave an open aside: "Philip Ingram, a former officer." answers nothing.
         if n % 2 == 0 and len(sentence[:cut].split()) >= 3:

@@ -1,12 +1,11 @@
 """The chat page driven in real headless Chromium against a real assistant: streaming, citations, corpus edits.
 
-Every test fails if the page fetches anything from off this machine. Set QA_SCREENSHOT=1 to refresh
-docs/screenshot.png from the first test.
+Every test fails if the page fetches anything from off this machine. `python -m ui.bench_browser --screenshot
+docs/screenshot.png` refreshes the README's screenshot.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -22,7 +21,16 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from qa import Assistant
 from ui.app import safe_name
-from ui.bench_browser import ask, launch_chromium, open_page, send, start_app, track_external, wait_answer
+from ui.bench_browser import (
+    ask,
+    launch_chromium,
+    open_citation,
+    open_page,
+    send,
+    start_app,
+    track_external,
+    wait_answer,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas deprecations inside Gradio
 
@@ -83,14 +91,6 @@ def bot_texts(page: Page) -> list[str]:
     return page.locator("#chat [data-testid='bot'] .message-content").all_inner_texts()
 
 
-def open_citation(page: Page, number: int) -> str:
-    """Choose a citation in the sources panel; returns the highlighted span of the article it shows."""
-    page.locator("#cite-pick label").nth(number - 1).click()
-    mark = page.locator("#article-view mark#cited")
-    mark.wait_for()
-    return mark.inner_text()
-
-
 def squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -106,11 +106,6 @@ def test_answer_streams_with_a_citation(open_tab: Callable[[], Page]) -> None:
     assert "[1]" in seen.final
     assert "Lefortovo" in seen.final
     assert page.locator("#sources .src").count() >= 1
-    if os.environ.get("QA_SCREENSHOT") == "1":
-        open_citation(page, 1)
-        page.locator("#question textarea").blur()
-        (ROOT / "docs").mkdir(exist_ok=True)
-        page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
 
 
 @pytest.mark.browser

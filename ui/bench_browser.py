@@ -1,16 +1,16 @@
 """Time answers as a person sees them: Enter pressed → first answer words → finished answer, in headless Chromium.
 
-Run `python -m ui.bench_browser`. The page is driven over a scratch copy of the seed articles. The helpers here
-are shared with tests/test_ui.py so the benchmark and the tests watch the page the same way.
+Run `python -m ui.bench_browser [--screenshot docs/screenshot.png]`. The page serves seeds/ as `./setup.sh`
+does. The helpers here are shared with tests/test_ui.py so the benchmark and the tests watch the page the same way.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import socket
 import sys
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -127,37 +127,51 @@ def new_chat(page: Page) -> None:
     page.wait_for_function("document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
 
 
+def open_citation(page: Page, number: int) -> str:
+    """Choose a citation in the sources panel; returns the highlighted span of the article it shows."""
+    page.locator("#cite-pick label").nth(number - 1).click()
+    mark = page.locator("#article-view mark#cited")
+    mark.wait_for()
+    return mark.inner_text()
+
+
 def ask(page: Page, question: str) -> Observed:
     send(page, question)
     return wait_answer(page)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ui.bench_browser", description=__doc__.splitlines()[0])
+    parser.add_argument("--screenshot", type=Path, help="also save the answered page, citation open, as a PNG")
+    args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    with tempfile.TemporaryDirectory() as scratch:
-        corpus = Path(scratch) / "seeds"
-        shutil.copytree(SEEDS, corpus)
-        assistant = Assistant.from_folder(corpus, index_dir=Path(scratch) / "index")
-        app, url = start_app(assistant, assistant.settings)
-        try:
-            with sync_playwright() as playwright:
-                browser = launch_chromium(playwright)
-                page = browser.new_page(viewport={"width": 1360, "height": 1000})
-                external = track_external(page)
-                open_page(page, url)
-                print(f"{'question (seconds from Enter, as the browser shows it)':<62} first words   finished")
-                for label, question in [
-                    ("(cold: model loads) " + QUESTIONS[0], QUESTIONS[0]),
-                    *((q, q) for q in QUESTIONS),
-                ]:
-                    new_chat(page)  # each question in a fresh conversation: no follow-up rewriting
-                    seen = ask(page, question)
-                    print(f"{label:<62} {seen.first_text:>11.2f} {seen.total:>10.2f}")
-                browser.close()
-            if external:
-                sys.exit(f"the page fetched from off this machine: {external}")
-        finally:
-            app.close()
+    # seeds/ and its default index, as `./setup.sh` serves them: the benchmark only asks, it never edits.
+    assistant = Assistant.from_folder(SEEDS)
+    app, url = start_app(assistant, assistant.settings)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 1360, "height": 1000})
+            external = track_external(page)
+            open_page(page, url)
+            print(f"{'question (seconds from Enter, as the browser shows it)':<62} first words   finished")
+            cold = ("(cold: model loads) " + QUESTIONS[0], QUESTIONS[0])
+            for label, question in [cold, *((q, q) for q in QUESTIONS)]:
+                new_chat(page)  # each question in a fresh conversation: no follow-up rewriting
+                seen = ask(page, question)
+                print(f"{label:<62} {seen.first_text:>11.2f} {seen.total:>10.2f}")
+            if args.screenshot:
+                new_chat(page)
+                ask(page, QUESTIONS[0])
+                open_citation(page, 1)
+                page.locator("#question textarea").blur()
+                args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(args.screenshot))
+            browser.close()
+        if external:
+            sys.exit(f"the page fetched from off this machine: {external}")
+    finally:
+        app.close()
 
 
 if __name__ == "__main__":
