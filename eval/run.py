@@ -151,7 +151,7 @@ def _chart(out: Path, results: dict[str, Result]) -> Path:
             for key in ("first_text", "total"):
                 series.append([row[key] for row in result.rows if row[key] is not None])
                 labels.append(f"{name}\n{key.replace('_', ' ')}")
-        ax.boxplot(series, vert=False, tick_labels=labels)
+        ax.boxplot(series, orientation="horizontal", tick_labels=labels)
         ax.invert_yaxis()
         ax.set_xlabel("seconds")
         ax.set_title("Latency per question")

@@ -29,11 +29,10 @@ from qa.text import content_terms, numbers
 from qa.verify import MARKER, problem
 
 MAX_QUESTION_CHARS = 1000
-PROMPT_PASSAGES = 2  # the fewest passages that usually hold the answer: short prompts, focused model
+CANDIDATE_PASSAGES = 3  # the best supporting passages, whose sentences compete to be shown to the model
 MAX_SENTENCES = 2  # for "why" questions; others get one sentence
-FOCUS_SENTENCES = 2
-FOCUS_MARGIN = 0.15
-QUOTED_SENTENCES = 2  # quoting the two best sentences is right far more often than the best alone
+FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
+FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (wider margins measured worse)
 _SENTENCE_END = re.compile(r"[.!?](\s*\[\d+\])*[\"'”’]?(\s|$)")
 
 
@@ -158,13 +157,14 @@ class Assistant:
             yield Final(Answer(text, True, [], sources, question, searched, False, timings))
             return
         yield Status("Writing the answer…")
-        chosen = supporting[:PROMPT_PASSAGES] + [h for h in supporting[PROMPT_PASSAGES:] if h in nearby]
-        focus = self._focus(searched, chosen, said)
+        chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
+        ranked = self._ranked_sentences(searched, chosen, said)
+        focus = [hit for score, hit in ranked[:FOCUS_SENTENCES] if score >= ranked[0][0] - FOCUS_MARGIN]
         pieces: list[str] = []
         citations: list[Citation] = []
         # The model sees only the sentences that answer: a tiny prompt (fast first token) and a focused
         # model. If its first sentence fails a check, it tries once more from the best sentence alone;
-        # if that fails too, the best sentence is quoted.
+        # if that fails too, the best sentences are quoted.
         for context in (focus, focus[:1]) if len(focus) > 1 else (focus,):
             for piece, cited in self._generate(searched, context):
                 timings.setdefault("first_text", perf_counter() - started)
@@ -175,7 +175,8 @@ class Assistant:
                 break
         extractive = not pieces
         if extractive:
-            quoted = focus[:QUOTED_SENTENCES]
+            # A "why" is often told over two sentences; otherwise the sentences as good as the best.
+            quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if answer_type(searched) == "reason" else focus
             citations = [self._citation(h.passage, h.score) for h in quoted]
             quote = " ".join(_with_marker(h.passage.text.strip(), f"[{i}]") for i, h in enumerate(quoted, start=1))
             pieces = [quote]
@@ -254,13 +255,14 @@ class Assistant:
         labels = "".join(f"[{numbering[m]}]" for m in dict.fromkeys(markers))
         return _with_marker(body, labels), new
 
-    def _focus(self, question: str, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()) -> list[Hit]:
-        """The sentences of the chosen passages that best answer, best first, each as its own passage.
+    def _ranked_sentences(
+        self, question: str, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()
+    ) -> list[tuple[float, Hit]]:
+        """The sentences of the chosen passages with their scores, best answer first, each as its own passage.
 
         A sentence scores by shared meaning-bearing words and the kind of answer asked for
         (`sentence_score`) plus its MiniLM similarity to the question; ties go to the better-retrieved
-        passage. Sentences within FOCUS_MARGIN of the best are kept, at most FOCUS_SENTENCES. Sentences
-        in `said` (already cited) are left out unless nothing else is left.
+        passage. Sentences in `said` (already cited) are left out unless nothing else is left.
         """
         candidates: list[tuple[float, Hit]] = []
         for rank, hit in enumerate(chosen):
@@ -271,14 +273,13 @@ class Assistant:
                     continue
                 candidates.append((sentence_score(question, sentence.text) - 0.01 * rank, Hit(sentence, hit.score)))
         if not candidates:
-            return self._focus(question, chosen)
+            return self._ranked_sentences(question, chosen)
         similarity = shared_embedder().encode([question] + [h.passage.text for _, h in candidates])
         scored = sorted(
             ((score + float(similarity[0] @ similarity[i + 1]), hit) for i, (score, hit) in enumerate(candidates)),
             key=lambda pair: -pair[0],
         )
-        best = scored[0][0]
-        return [hit for score, hit in scored[:FOCUS_SENTENCES] if score >= best - FOCUS_MARGIN]
+        return scored
 
     def _context(self, passage: Passage) -> str:
         """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""

@@ -1,8 +1,9 @@
 """Decide from evidence, not from one similarity threshold, whether passages can answer a question.
 
-A passage supports a question when it (with the text just before it) names every entity the question
-names, shares a meaning-bearing word with it, and holds the kind of thing asked for: a number for
-"how many", a date for "when", a reason for "why", a duration for "how long", a name for "who".
+A passage supports a question when it (with its story so far) names every entity the question names,
+shares a meaning-bearing word with it (or names the entity itself), and holds the kind of thing asked
+for: a number for "how many", a date for "when", a duration for "how long", a name for "who". The same
+answer types check the model's sentences (`qa.verify`), where a "why" answer must also give a reason.
 """
 
 from __future__ import annotations

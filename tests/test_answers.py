@@ -99,6 +99,12 @@ def test_rewrite_rules_without_the_model() -> None:
     assert rewrite("Where was she born?", history) == "Where was Maria Butina born?"
     assert rewrite("What is her party?", history) == "What is Maria Butina's party?"
     assert rewrite("What about Peskov?", [Turn("What did Lavrov say?", "x")]) == "What did Peskov say?"
+    born = [Turn("Where was Maria Butina born?", "In Barnaul [1].")]
+    assert rewrite("And in which year?", born) == "In which year was Maria Butina born?"
+    lavrov = [Turn("Who is Sergey Lavrov?", "Sergey Lavrov is Russia's foreign minister [1].")]
+    called = rewrite("What did he call the West's campaign?", lavrov)
+    assert called == "What did Sergey Lavrov call the West's campaign?"
+    assert rewrite("What did Putin say he wanted?", lavrov) == "What did Putin say he wanted?"
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from eval.baselines import ExtractiveBaseline, NaiveLlamaIndex
 from eval.dataset import load_conversations, load_pairs
 from eval.metrics import correct
-from eval.run import evaluate_retrieval, write_outputs
+from eval.run import evaluate, evaluate_retrieval, write_outputs
+from index.embed import shared_embedder
 from qa import Assistant
+from qa.llm import bundled_gguf
 
 FLOORS = {"hit@1": 0.77, "hit@3": 0.87, "hit@5": 0.90, "mrr": 0.82}
 
@@ -30,3 +33,26 @@ def test_retrieval_does_not_regress(assistant: Assistant, tmp_path: Path) -> Non
     summary = result.summary
     for metric, floor in FLOORS.items():
         assert summary[metric] >= floor, f"{metric} fell to {summary[metric]} (floor {floor})"
+
+
+def test_baselines_answer_the_same_questions(assistant: Assistant, tmp_path: Path) -> None:
+    """Both baselines of `qa eval --baseline`, on a few questions: real LlamaIndex, real LlamaCPP, real MiniLM."""
+    pairs = load_pairs()[:3] + [p for p in load_pairs() if not p.answerable][:1]
+    conversations = load_conversations()[:1]
+    texts = {a.id: a.text for a in assistant.articles()}
+    results = {}
+    for system in (
+        ExtractiveBaseline(assistant.articles(), shared_embedder()),
+        NaiveLlamaIndex(assistant.articles(), bundled_gguf()),
+    ):
+        results[system.name] = evaluate(system, texts, pairs, conversations)
+    extractive = results["extractive (no model)"]
+    for row in extractive.rows[:3]:
+        assert row["extractive"] and row["citation_ok"] == row["correct"] and row["unsupported"] == []
+    naive = results["naive LlamaIndex"]
+    assert all(r["answer"] for r in naive.rows) and all(r["total"] > 0 for r in naive.rows)
+    assert len(naive.turns) == len(conversations[0][1])
+    write_outputs(tmp_path, results, "baselines")
+    report = (tmp_path / "report.md").read_text()
+    assert "| metric | extractive (no model) | naive LlamaIndex |" in report
+    assert (tmp_path / "metrics.png").stat().st_size > 10_000
