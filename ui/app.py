@@ -371,4 +371,8 @@ def serve(assistant: Assistant, settings: Settings) -> None:
             f"warning: serving on {settings.host}: other machines on the network can reach this page; it is {guard}.",
             file=sys.stderr,
         )
-    build_app(assistant, settings).launch(**launch_options(settings))
+    app = build_app(assistant, settings)
+    # Gradio's own banner suggests a share link, which cannot work offline: print the address ourselves.
+    app.launch(**launch_options(settings), quiet=True, prevent_thread_lock=True)
+    print(f"Chat page: http://{settings.host}:{app.server_port}  (Ctrl-C to stop)", flush=True)
+    app.block_thread()
