@@ -138,7 +138,8 @@ class Assistant:
         started = perf_counter()
         question = check_question(question)
         yield Status("Searching the articles…")
-        searched = rewrite(question, history or [])
+        standalone = rewrite(question, history or [])
+        searched, asked = standalone.searched, standalone.question
         hits = self._retriever.search(searched, self.settings.top_k)
         sources = [self._citation(h.passage, h.score) for h in hits]
         said: tuple[tuple[str, int, int], ...] = ()
@@ -158,7 +159,7 @@ class Assistant:
             return
         yield Status("Writing the answer…")
         chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
-        ranked = self._ranked_sentences(searched, chosen, said)
+        ranked = self._ranked_sentences(asked, chosen, said)
         focus = [hit for score, hit in ranked[:FOCUS_SENTENCES] if score >= ranked[0][0] - FOCUS_MARGIN]
         pieces: list[str] = []
         citations: list[Citation] = []
@@ -166,7 +167,7 @@ class Assistant:
         # model. If its first sentence fails a check, it tries once more from the best sentence alone;
         # if that fails too, the best sentences are quoted.
         for context in (focus, focus[:1]) if len(focus) > 1 else (focus,):
-            for piece, cited in self._generate(searched, context):
+            for piece, cited in self._generate(asked, context):
                 timings.setdefault("first_text", perf_counter() - started)
                 pieces.append(piece)
                 citations.extend(c for c in cited if c not in citations)
@@ -176,7 +177,7 @@ class Assistant:
         extractive = not pieces
         if extractive:
             # A "why" is often told over two sentences; otherwise the sentences as good as the best.
-            quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if answer_type(searched) == "reason" else focus
+            quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if answer_type(asked) == "reason" else focus
             citations = [self._citation(h.passage, h.score) for h in quoted]
             quote = " ".join(_with_marker(h.passage.text.strip(), f"[{i}]") for i, h in enumerate(quoted, start=1))
             pieces = [quote]

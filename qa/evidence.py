@@ -37,11 +37,20 @@ ANSWER_TYPES = (
     ("number", re.compile(r"\b(how many|how much|what number|how old|what age|what percentage)\b", re.I)),
     ("date", re.compile(r"^\s*(when)\b|\b(what|which) (year|date|day|month)\b|\bwhen did\b", re.I)),
     ("reason", re.compile(r"^\s*(and )?why\b|\bwhat (was|is) the reason\b|\bwhy did\b|\bwhy was\b", re.I)),
-    ("name", re.compile(r"\bnames? of\b|\bwhat (is|was) it called\b", re.I)),
+    (
+        "name",
+        re.compile(
+            r"\bnames? of\b|\bwhat (is|was) it called\b|\b(which|what) ([\w'-]+ ){0,2}"
+            r"(university|college|school|city|town|village|country|state|region|province|republic|prison|jail|"
+            r"newspaper|outlet|magazine|channel|station|show|programme|program|company|firm|agency|party|"
+            r"organi[sz]ation|service|body|ministry|court|team|club|airport|hotel|publication|website)s?\b",
+            re.I,
+        ),
+    ),
     (
         "person",
         re.compile(
-            r"^\s*who ((is|was|are|were) (the|a|an)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom\b|"
+            r"^\s*who ((is|was|are|were) (the|a|an)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom?\b|^\s*whose\b|"
             r"\bwhich (person|official|minister|spokes\w+)\b",
             re.I,
         ),
@@ -73,8 +82,8 @@ def holds_answer_type(kind: str, question: str, text: str) -> bool:
 
 
 def new_names(question: str, text: str) -> set[str]:
-    """Names in `text` that the question does not give, leaving out months and weekdays."""
-    return {n for n in names(text) - names(question) if not _DATE.fullmatch(n)}
+    """Names in `text` that the question does not give, leaving out months, weekdays and nationalities."""
+    return {n for n in names(text) - names(question) if not _DATE.fullmatch(n) and not is_demonym(n)}
 
 
 def supports(question: str, passage: str, context: str) -> bool:

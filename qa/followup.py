@@ -15,6 +15,7 @@ from qa.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups
 _PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "there", "these", "those"}
 _ELLIPSIS_OPENERS = re.compile(r"^(and|also|but|so|what about|how about|and what about)\b[\s,]*", re.I)
+_PREPOSITIONS = {"according", "in", "on", "at", "for", "from", "to", "with", "by", "after", "before", "during"}
 _CITATION = re.compile(r"\s*\[\d+\]")
 _WH = re.compile(
     r"^\s*((in|on|at|for|from|to|with) )?"
@@ -31,27 +32,41 @@ class Turn:
     cited: tuple[tuple[str, int, int], ...] = ()  # (article_id, start, end) of each citation shown
 
 
-def rewrite(question: str, history: list[Turn]) -> str:
+@dataclass(frozen=True)
+class Standalone:
+    """A follow-up made to stand alone. When a pronoun cannot be resolved to a name, the earlier question
+    it continues is kept as `topic`: it steers the search, but would only distract the answer."""
+
+    question: str  # what the answer must answer: ranks the sentences and goes to the model
+    topic: str = ""
+
+    @property
+    def searched(self) -> str:
+        return f"{self.question.rstrip('?')} ({self.topic.rstrip('?')})?" if self.topic else self.question
+
+
+def rewrite(question: str, history: list[Turn]) -> Standalone:
     """The stand-alone form of `question` given the earlier turns (unchanged when it stands alone)."""
     question = question.strip()
     if not history:
-        return question
+        return Standalone(question)
     last = history[-1]
     fragment = _ELLIPSIS_OPENERS.sub("", question).strip()
     tokens = re.findall(r"[A-Za-z']+", fragment.lower())
     if not tokens:
-        return question
+        return Standalone(question)
     if asks_for_more(question):
-        return _expand_bare_wh(fragment, last)
+        return Standalone(_expand_bare_wh(fragment, last))
     if fragment != question and not _has_verb_like(tokens):
         if any(t in QUESTION_WORDS for t in tokens):
-            return _swap_wh(fragment, last)
+            return Standalone(_swap_wh(fragment, last))
         if " ".join(name_groups(fragment)) == fragment.rstrip("?!. "):
-            return _swap_subject(fragment, last)
-        return f"{_wh(last.searched) or 'What about'} {fragment.rstrip('?!. ')}?"
+            return Standalone(_swap_subject(fragment, last))
+        wh = _wh(last.searched) or "What about"
+        return Standalone(_swap_tail(fragment, last) or f"{wh} {fragment.rstrip('?!. ')}?")
     if _pronoun_before_names(question):
-        return _resolve_pronouns(question, history)
-    return question
+        return _resolve_pronouns(question, last)
+    return Standalone(question)
 
 
 def _wh(question: str) -> str:
@@ -67,6 +82,18 @@ def _swap_wh(fragment: str, last: Turn) -> str:
     return _WH.sub(fragment[:1].upper() + fragment[1:], last.searched.strip(), count=1)
 
 
+def _swap_tail(fragment: str, last: Turn) -> str | None:
+    """'And according to others?' after 'Why was he fired, according to his source?' -> 'Why was he fired,
+    according to others?': the fragment replaces the part of the last question that starts the same way."""
+    lead = fragment.split()[0].lower()
+    if lead not in _PREPOSITIONS:
+        return None
+    starts = [m.start() for m in re.finditer(rf"\b{lead}\b", last.searched, re.I) if m.start()]
+    if not starts:
+        return None
+    return f"{last.searched[: starts[-1]]}{fragment.rstrip('?!. ')}?"
+
+
 def _pronoun_before_names(question: str) -> bool:
     """A pronoun that comes before any name the question gives refers to an earlier turn
     ("What did he say about Beseda?"); one after a name usually refers to that name."""
@@ -78,7 +105,11 @@ def _pronoun_before_names(question: str) -> bool:
 def asks_for_more(question: str) -> bool:
     """A bare follow-up ("And why?", "How?") wants what the last answer left out, not what it said."""
     tokens = re.findall(r"[A-Za-z']+", _ELLIPSIS_OPENERS.sub("", question.strip()).lower())
-    return bool(tokens) and all(t in QUESTION_WORDS or t in STOPWORDS for t in tokens) and not _has_pronoun(tokens)
+    return (
+        any(t in QUESTION_WORDS for t in tokens)
+        and all(t in QUESTION_WORDS or t in STOPWORDS for t in tokens)
+        and not _has_pronoun(tokens)
+    )
 
 
 def _has_pronoun(tokens: list[str]) -> bool:
@@ -118,9 +149,10 @@ def _swap_subject(fragment: str, last: Turn) -> str:
     return f"{last.searched.rstrip('?')} - {new}?"
 
 
-def _resolve_pronouns(question: str, history: list[Turn]) -> str:
-    """Replace he/she/his/her with the person last named; add the earlier topic for 'it'/'they'."""
-    person = _last_person(history)
+def _resolve_pronouns(question: str, last: Turn) -> Standalone:
+    """Replace he/she/his/her with the person the last turn named; keep the last question as the topic
+    for 'it'/'they', or when it named no one."""
+    person = _person(last)
     out: list[str] = []
     tokens = re.split(r"(\W+)", question)
     for i, token in enumerate(tokens):
@@ -133,20 +165,22 @@ def _resolve_pronouns(question: str, history: list[Turn]) -> str:
             out.append(f"{person}'s" if possessive else person)
         else:
             out.append(token)
-    rewritten = "".join(out)
-    if any(t in _THING_PRONOUNS for t in re.findall(r"[a-z']+", question.lower())):
-        rewritten = f"{rewritten.rstrip('?')} ({history[-1].searched.rstrip('?')})?"
-    return rewritten
+    lowered = re.findall(r"[a-z']+", question.lower())
+    unresolved = not person and any(t in _PERSON_PRONOUNS or t == "her" for t in lowered)
+    topic = last.searched if unresolved or any(t in _THING_PRONOUNS for t in lowered) else ""
+    return Standalone("".join(out), topic)
 
 
-def _last_person(history: list[Turn]) -> str | None:
-    """The most recent multi-word name (a person, usually), else the most recent name at all."""
-    for turn in reversed(history):
-        for text in (turn.searched, _statement(turn.answer)):
-            names = name_groups(text)
-            multi = [n for n in names if " " in n]
-            if multi:
-                return multi[0]
-            if names:
-                return names[0]
-    return None
+def _person(turn: Turn) -> str | None:
+    """The person a turn named: a full name ("Dmitry Peskov") from its question or answer, else a single
+    name. Not a nationality, an acronym ("FSB") or an owner ("Russia's ambassador"), which name no person."""
+    texts = (turn.searched, _statement(turn.answer))
+    candidates = [
+        (name, text)
+        for text in texts
+        for name in name_groups(text)
+        if "'" not in name and not name.isupper() and not any(is_demonym(w) for w in name.split())
+    ]
+    full = [name for name, _ in candidates if " " in name]
+    single = [name for name, text in candidates if f"{name}'s" not in text.replace("’", "'")]
+    return (full or single or [None])[0]

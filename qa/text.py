@@ -103,8 +103,9 @@ def names(text: str) -> set[str]:
 
 
 def is_demonym(word: str) -> bool:
-    """A nationality adjective ("French", "Russian", "Ukrainian"): articles often name the country instead."""
-    return bool(re.search(r"(ian|ean|ese|ish|ench|utch|ican)$", word))
+    """A nationality adjective or noun ("French", "Russian", "Ukrainians"): articles often name the country
+    instead, and it never answers "who" or "which city"."""
+    return bool(re.search(r"(ian|ean|ese|ish|ench|utch|ican)s?$", word, re.I))
 
 
 def name_groups(text: str) -> list[str]:

@@ -96,15 +96,15 @@ def test_follow_up_with_a_change_of_topic(assistant: Assistant) -> None:
 
 def test_rewrite_rules_without_the_model() -> None:
     history = [Turn("Who is Maria Butina?", "Maria Butina is a Russian MP [1].")]
-    assert rewrite("Where was she born?", history) == "Where was Maria Butina born?"
-    assert rewrite("What is her party?", history) == "What is Maria Butina's party?"
-    assert rewrite("What about Peskov?", [Turn("What did Lavrov say?", "x")]) == "What did Peskov say?"
+    assert rewrite("Where was she born?", history).searched == "Where was Maria Butina born?"
+    assert rewrite("What is her party?", history).searched == "What is Maria Butina's party?"
+    assert rewrite("What about Peskov?", [Turn("What did Lavrov say?", "x")]).searched == "What did Peskov say?"
     born = [Turn("Where was Maria Butina born?", "In Barnaul [1].")]
-    assert rewrite("And in which year?", born) == "In which year was Maria Butina born?"
+    assert rewrite("And in which year?", born).searched == "In which year was Maria Butina born?"
     lavrov = [Turn("Who is Sergey Lavrov?", "Sergey Lavrov is Russia's foreign minister [1].")]
     called = rewrite("What did he call the West's campaign?", lavrov)
-    assert called == "What did Sergey Lavrov call the West's campaign?"
-    assert rewrite("What did Putin say he wanted?", lavrov) == "What did Putin say he wanted?"
+    assert called.searched == "What did Sergey Lavrov call the West's campaign?"
+    assert rewrite("What did Putin say he wanted?", lavrov).searched == "What did Putin say he wanted?"
 
 
 @pytest.mark.parametrize(
