@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.evidence import answer_type, holds_answer_type, new_names
-from qa.text import content_terms, names, numbers, stem, words
+from qa.text import content_terms, is_demonym, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -25,13 +25,20 @@ def unsupported_facts(text: str, cited: list[str], question: str = "") -> set[st
 
 
 def _known(word: str, source_words: set[str]) -> bool:
-    """In the source, or a form of a source word sharing its first six letters ('Russian' for 'Russia's')."""
-    return word in source_words or (len(word) >= 6 and any(w[:6] == word[:6] for w in source_words))
+    """In the source, or a form of a source word sharing its first six letters ('Russian' for 'Russia's'),
+    or a nationality whose country the source names ('French' for 'France')."""
+    return (
+        word in source_words
+        or (len(word) >= 6 and any(w[:6] == word[:6] for w in source_words))
+        or (is_demonym(word) and any(w[:2] == word[:2] for w in source_words))
+    )
 
 
 # Share of an answer's own meaning-bearing words that must come from the answering sentences: a 135M
 # model's paraphrase that drifts from them is usually wrong (measured with `qa eval`).
 GROUNDED_SHARE = 0.75
+# Words that frame an answer rather than state a fact: "The term used to describe it was ..."
+_FRAMING = content_terms("use used describe described describing refer referring called known term mention stated")
 _META = re.compile(r"\b(the|this) (article|passage|text|question|answer)s?\b|\bpassage \d", re.I)
 
 
@@ -58,7 +65,7 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
     if missing:
         return f"not in the cited passage: {', '.join(sorted(missing))}"
     focus_text = " ".join(focus)
-    new_terms = content_terms(body) - content_terms(question)
+    new_terms = content_terms(body) - content_terms(question) - _FRAMING
     grounded = new_terms & content_terms(focus_text)
     if not grounded:
         return "adds nothing from the sentences that answer"

@@ -105,6 +105,16 @@ def test_rewrite_rules_without_the_model() -> None:
     called = rewrite("What did he call the West's campaign?", lavrov)
     assert called.searched == "What did Sergey Lavrov call the West's campaign?"
     assert rewrite("What did Putin say he wanted?", lavrov).searched == "What did Putin say he wanted?"
+    fired = [Turn("Why was Roman Gavrilov fired, according to Bellingcat's source?", "x")]
+    assert rewrite("And according to others?", fired).searched == "Why was Roman Gavrilov fired, according to others?"
+    # "he" is the person the answer named, not the "Kremlin" of the question.
+    spokesperson = [Turn("Who is the Kremlin spokesperson?", "The Kremlin spokesperson is Dmitry Peskov [1].")]
+    assert rewrite("When did he speak?", spokesperson).question == "When did Dmitry Peskov speak?"
+    # No person named ("Russia's ambassador" is a role): the last question stays as the search topic only.
+    envoy = [Turn("What did Russia's ambassador compare the embassy to?", "He compared it to a besieged castle [1].")]
+    unresolved = rewrite("What did he say next?", envoy)
+    assert unresolved.question == "What did he say next?"
+    assert unresolved.searched == "What did he say next (What did Russia's ambassador compare the embassy to)?"
 
 
 @pytest.mark.parametrize(

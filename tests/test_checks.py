@@ -1,0 +1,76 @@
+"""The evidence and verification rules on their own: plain functions, no model or store needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.evidence import answer_type, supports
+from qa.verify import problem
+
+ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
+TERM = "Commenting on the total hybrid war that the collective West has launched against Russia, Lavrov spoke."
+COVER = "French officials said the six Russians worked under diplomatic cover."
+DGSI = 'It claimed that the DGSI had identified "a covert operation" on April 10 following a lengthy investigation.'
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many Russians is France expelling?", "number"),
+        ("How long had the operation been going on?", "duration"),
+        ("In what year was Maria Butina born?", "date"),
+        ("Why was Beseda sent to prison?", "reason"),
+        ("Who is the Kremlin spokesperson?", "person"),
+        ("Whose phone numbers were handed out?", "person"),
+        ("Which university did Maria Butina attend?", "name"),
+        ("On which Russian talk show did Antonov appear?", "name"),
+        ("What are the names of the six Russians?", "name"),
+        ("What charge is Beseda being held on?", "other"),
+    ],
+)
+def test_answer_types(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+def test_a_passage_must_name_what_the_question_names() -> None:
+    assert supports("When was Maria Butina elected?", ELECTED, "")
+    assert not supports("When was Anna Petrova elected?", ELECTED, "")
+    # A nationality is not a required name: articles often name the country instead.
+    assert supports("When was the Russian activist Butina elected?", ELECTED, "")
+
+
+def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
+    assert supports("How old is Maria Butina?", ELECTED, "")
+    assert not supports("How old is Maria Butina?", "Maria Butina claims to be a peacemaker.", "")
+    # A nationality does not answer "which city".
+    assert not supports("In which city was the covert Russian operation uncovered?", "The Russian operation.", "")
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "focus", "reason"),
+    [
+        ("Butina was born in 2019.", "In what year was Maria Butina born?", ELECTED, "another statement"),
+        ("Butina was elected in 2021.", "When was Maria Butina elected?", ELECTED, "not in the cited passage: 2021"),
+        ("Butina was elected with Anna Petrova.", "When was Butina elected?", ELECTED, "not in the cited passage"),
+        ("The six Russians are the French.", "What are the names of the six Russians?", COVER, "name asked for"),
+        ("The article says Butina was elected.", "When was Butina elected?", ELECTED, "talks about the passage"),
+        ("Butina was elected in 2019 by a landslide of gun groups.", "When was Butina elected?", ELECTED, "says more"),
+    ],
+)
+def test_answers_that_must_not_be_shown(answer: str, question: str, focus: str, reason: str) -> None:
+    found = problem(answer, question, [focus], [focus])
+    assert found and reason in found
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "focus"),
+    [
+        ("Butina was elected to the Russian Parliament in 2019.", "When was Maria Butina elected?", ELECTED),
+        # Framing words ("term", "used", "describe") are not facts the passage must hold.
+        ("The term used to describe it was total hybrid war.", "What did Lavrov call the West's campaign?", TERM),
+        # A nationality is the country the passage names in another form.
+        ("The French DGSI identified it on April 10.", "When did France's spy agency find it?", DGSI),
+    ],
+)
+def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
+    assert problem(answer, question, [focus], [focus]) is None
