@@ -34,9 +34,6 @@ def _known(word: str, source_words: set[str]) -> bool:
     )
 
 
-# Share of an answer's own meaning-bearing words that must come from the answering sentences: a 135M
-# model's paraphrase that drifts from them is usually wrong (measured with `qa eval`).
-GROUNDED_SHARE = 0.75
 # Words that frame an answer rather than state a fact: "The term used to describe it was ..."
 _FRAMING = content_terms("use used describe described describing refer referring called known term mention stated")
 _META = re.compile(r"\b(the|this) (article|passage|text|question|answer)s?\b|\bpassage \d", re.I)
@@ -65,12 +62,15 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
     if missing:
         return f"not in the cited passage: {', '.join(sorted(missing))}"
     focus_text = " ".join(focus)
-    new_terms = content_terms(body) - content_terms(question) - _FRAMING
-    grounded = new_terms & content_terms(focus_text)
-    if not grounded:
+    # Nationalities were checked as names above ("French" for "France"); framing words state no fact.
+    new_terms = {t for t in content_terms(body) - content_terms(question) - _FRAMING if not is_demonym(t)}
+    # Every word the answer adds must come from the answering sentences: a 135M model's paraphrase that
+    # drifts from them is usually wrong (shares of 0.5 / 0.75 / 0.85 / 1.0 measured with `qa eval`).
+    ungrounded = new_terms - content_terms(focus_text)
+    if ungrounded == new_terms:
         return "adds nothing from the sentences that answer"
-    if len(grounded) < GROUNDED_SHARE * len(new_terms):
-        return "says more than the sentences that answer"
+    if ungrounded:
+        return f"says more than the sentences that answer: {', '.join(sorted(ungrounded))}"
     kind = answer_type(question)
     if not holds_answer_type(kind, question, body):
         return f"does not give the {kind} asked for"

@@ -10,7 +10,7 @@ from qa.verify import problem
 ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
 TERM = "Commenting on the total hybrid war that the collective West has launched against Russia, Lavrov spoke."
 COVER = "French officials said the six Russians worked under diplomatic cover."
-DGSI = 'It claimed that the DGSI had identified "a covert operation" on April 10 following a lengthy investigation.'
+DGSI = "The DGSI, France's domestic intelligence service, had identified a covert operation on April 10."
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
         ("Butina was born in 2019.", "In what year was Maria Butina born?", ELECTED, "another statement"),
         ("Butina was elected in 2021.", "When was Maria Butina elected?", ELECTED, "not in the cited passage: 2021"),
         ("Butina was elected with Anna Petrova.", "When was Butina elected?", ELECTED, "not in the cited passage"),
-        ("The six Russians are the French.", "What are the names of the six Russians?", COVER, "name asked for"),
+        ("The six Russians are French officials.", "What are the names of the six Russians?", COVER, "name asked for"),
         ("The article says Butina was elected.", "When was Butina elected?", ELECTED, "talks about the passage"),
         ("Butina was elected in 2019 by a landslide of gun groups.", "When was Butina elected?", ELECTED, "says more"),
     ],
@@ -69,7 +69,7 @@ def test_answers_that_must_not_be_shown(answer: str, question: str, focus: str, 
         # Framing words ("term", "used", "describe") are not facts the passage must hold.
         ("The term used to describe it was total hybrid war.", "What did Lavrov call the West's campaign?", TERM),
         # A nationality is the country the passage names in another form.
-        ("The French DGSI identified it on April 10.", "When did France's spy agency find it?", DGSI),
+        ("The French DGSI identified it on April 10.", "When did the spy agency find it?", DGSI),
     ],
 )
 def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
