@@ -191,15 +191,11 @@ class Assistant:
         citations that retrieval did not find, to be weighed with the best ones it did."""
         known = {h.passage.id for h in hits}
         extra: list[Hit] = []
-        stored = self._store.passages() if cited else []  # one read of the store, not one per citation
         for article_id, start, end in cited:
-            ordered = [p for p in stored if p.article_id == article_id]
-            for i, passage in enumerate(ordered):
-                if passage.start < end and start < passage.end:
-                    for near in ordered[max(0, i - 1) : i + 2]:
-                        if near.id not in known:
-                            known.add(near.id)
-                            extra.append(Hit(near, hits[-1].score if hits else 0.0))
+            for near in self._retriever.around(article_id, start, end):
+                if near.id not in known:
+                    known.add(near.id)
+                    extra.append(Hit(near, hits[-1].score if hits else 0.0))
         return extra
 
     def _generate(self, question: str, chosen: list[Hit]) -> Iterator[tuple[str, list[Citation]]]:

@@ -27,11 +27,28 @@ class Retriever:
         self._embedder = embedder
         self._hybrid = hybrid
         self._bm25: BM25Retriever | None = None
+        self._ordered: list[Passage] | None = None
         self._by_id: dict[str, Passage] = {}
 
     def refresh(self) -> None:
-        """Forget the keyword index; it is rebuilt from the store on the next search."""
+        """Forget the passages and keyword index; they are read again from the store when next needed."""
         self._bm25 = None
+        self._ordered = None
+
+    def around(self, article_id: str, start: int, end: int) -> list[Passage]:
+        """The passages holding article_id[start:end], with one more of that article on each side."""
+        ordered = [p for p in self._passages() if p.article_id == article_id]
+        inside = [i for i, p in enumerate(ordered) if p.start < end and start < p.end]
+        if not inside:
+            return []
+        return ordered[max(0, inside[0] - 1) : inside[-1] + 2]
+
+    def _passages(self) -> list[Passage]:
+        """Every stored passage in article order, read once per refresh."""
+        if self._ordered is None:
+            self._ordered = self._store.passages()
+            self._by_id = {p.id: p for p in self._ordered}
+        return self._ordered
 
     def search(self, question: str, k: int, article_ids: list[str] | None = None) -> list[Hit]:
         vector = self._embedder.encode([question])[0].tolist()
@@ -50,10 +67,9 @@ class Retriever:
     def _keyword_scores(self, question: str, pool: int, article_ids: list[str] | None) -> dict[str, float]:
         """BM25 scores scaled so the best passage scores 1."""
         if self._bm25 is None:
-            passages = self._store.passages()
+            passages = self._passages()
             if not passages:
                 return {}
-            self._by_id = {p.id: p for p in passages}
             nodes = [TextNode(id_=p.id, text=embedding_text(p.section, p.text)) for p in passages]
             self._bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(pool, len(nodes)))
         results = [

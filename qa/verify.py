@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.evidence import answer_type, holds_answer_type, new_names
-from qa.text import content_terms, is_demonym, names, numbers, stem, words
+from qa.text import content_terms, is_demonym, name_groups, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -71,6 +71,8 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         return "adds nothing from the sentences that answer"
     if ungrounded:
         return f"says more than the sentences that answer: {', '.join(sorted(ungrounded))}"
+    if new_terms <= _titles(question, focus) and not _ASKS_FOR_TITLE.search(question):
+        return "only says who the question is about"
     kind = answer_type(question)
     if not holds_answer_type(kind, question, body):
         return f"does not give the {kind} asked for"
@@ -84,9 +86,43 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         holders = [f for f in focus if given & numbers(f)]
         if predicate and holders and not any(predicate <= content_terms(f) for f in holders):
             return "its number comes from another statement"
-    if kind in ("person", "name") and not new_names(question, body) & names(focus_text):
-        return "its name is not the one the answering sentences give"
+    if kind in ("person", "name"):
+        given = new_names(question, body) & names(focus_text)
+        if not given:
+            return "its name is not the one the answering sentences give"
+        if not any(_near_question(name, question, f) for name in given for f in focus):
+            return "its name is not next to what the question asks about"
     return None
+
+
+# Asking who someone is, or their post, is answered by their title ("Foreign Minister").
+_ASKS_FOR_TITLE = re.compile(r"^\s*who\b|\b(post|title|position|job|role|office)\b", re.I)
+
+
+def _titles(question: str, focus: list[str]) -> set[str]:
+    """Words of the titles that go with a name the question gives ("Foreign Minister Sergey Lavrov"):
+    an answer made only of them names its subject and answers nothing."""
+    asked = names(question)
+    return {
+        term
+        for f in focus
+        for group in name_groups(f)
+        if asked & {w.removesuffix("'s") for w in words(group)}
+        for term in content_terms(group)
+    }
+
+
+NAME_WINDOW = 8  # words between an answer's name and a word of the question, in the answering sentence
+
+
+def _near_question(name: str, question: str, sentence: str) -> bool:
+    """The asked-for name sits in the clause about what was asked: "the Donbass republics of Donetsk",
+    not "following Ukraine's failure" fifteen words earlier."""
+    anchors = content_terms(question)
+    tokens = [w.removesuffix("'s") for w in words(sentence)]
+    at = [i for i, t in enumerate(tokens) if t == name]
+    near = [i for i, t in enumerate(tokens) if t != name and stem(t) in anchors]
+    return any(abs(i - j) <= NAME_WINDOW for i in at for j in near)
 
 
 def _repeats(tokens: list[str], n: int = 3) -> bool:

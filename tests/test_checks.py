@@ -9,6 +9,11 @@ from qa.verify import problem
 
 ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
 TERM = "Commenting on the total hybrid war that the collective West has launched against Russia, Lavrov spoke."
+LAVROV = "Foreign Minister Sergey Lavrov stated that Western countries were unable to find traitors among diplomats."
+DONBASS = (
+    "Russia attacked following Ukraine's failure to implement the terms of the Minsk agreements, first signed in 2014,"
+    " and Moscow's eventual recognition of the Donbass republics of Donetsk and Lugansk."
+)
 COVER = "French officials said the six Russians worked under diplomatic cover."
 DGSI = "The DGSI, France's domestic intelligence service, had identified a covert operation on April 10."
 
@@ -55,6 +60,13 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
         ("The six Russians are French officials.", "What are the names of the six Russians?", COVER, "name asked for"),
         ("The article says Butina was elected.", "When was Butina elected?", ELECTED, "talks about the passage"),
         ("Butina was elected in 2019 by a landslide of gun groups.", "When was Butina elected?", ELECTED, "says more"),
+        ("The Foreign Minister.", "What did Lavrov say Western countries could not find?", LAVROV, "only says who"),
+        (
+            "The Donbass republics were Ukraine.",
+            "Which Donbass republics did Moscow recognise?",
+            DONBASS,
+            "not next to",
+        ),
     ],
 )
 def test_answers_that_must_not_be_shown(answer: str, question: str, focus: str, reason: str) -> None:
@@ -66,6 +78,9 @@ def test_answers_that_must_not_be_shown(answer: str, question: str, focus: str, 
     ("answer", "question", "focus"),
     [
         ("Butina was elected to the Russian Parliament in 2019.", "When was Maria Butina elected?", ELECTED),
+        ("Lavrov said they were unable to find traitors.", "What did Lavrov say the West could not find?", LAVROV),
+        ("Sergey Lavrov is the Foreign Minister.", "Who is Sergey Lavrov?", LAVROV),
+        ("The republics were Donetsk and Lugansk.", "Which Donbass republics did Moscow recognise?", DONBASS),
         # Framing words ("term", "used", "describe") are not facts the passage must hold.
         ("The term used to describe it was total hybrid war.", "What did Lavrov call the West's campaign?", TERM),
         # A nationality is the country the passage names in another form.
