@@ -233,25 +233,21 @@ class Assistant:
     def _checked_sentence(
         self, raw: str, question: str, chosen: list[Hit], focus: list[str], numbering: dict[int, int]
     ) -> tuple[str, list[Citation]] | None:
-        """The sentence with answer-wide citation numbers and its newly numbered citations; None if it fails."""
-        markers = [int(m) for m in MARKER.findall(raw) if 1 <= int(m) <= len(chosen)]
+        """The sentence with answer-wide citation numbers and its newly numbered citations; None if it fails.
+
+        The model saw no numbers, so any [n] it writes is dropped; the citations are the sentences it drew on.
+        """
         body = _without_meta_lead(MARKER.sub("", raw).strip())
-        if not markers:
-            markers = [_best_support(body, chosen) + 1]
-        cited = [chosen[m - 1].passage for m in dict.fromkeys(markers)]
-        passing = (b for b in _shortenings(body) if not problem(b, question, [p.text for p in cited], focus))
-        body = next(passing, "")
-        if not body:
+        for short in _shortenings(body):
+            used = _drawn_on(short, question, chosen)
+            if not problem(short, question, [chosen[i].passage.text for i in used], focus):
+                break
+        else:
             return None
-        new = [
-            self._citation(chosen[m - 1].passage, chosen[m - 1].score)
-            for m in dict.fromkeys(markers)
-            if m not in numbering
-        ]
-        for m in dict.fromkeys(markers):
-            numbering.setdefault(m, len(numbering) + 1)
-        labels = "".join(f"[{numbering[m]}]" for m in dict.fromkeys(markers))
-        return _with_marker(body, labels), new
+        new = [self._citation(chosen[i].passage, chosen[i].score) for i in used if i not in numbering]
+        for i in used:
+            numbering.setdefault(i, len(numbering) + 1)
+        return _with_marker(short, "".join(f"[{numbering[i]}]" for i in used)), new
 
     def _ranked_sentences(
         self, question: str, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()
@@ -358,10 +354,18 @@ def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool
     return any(a == passage.article_id and s < passage.end and passage.start < e for a, s, e in spans)
 
 
-def _best_support(sentence: str, chosen: list[Hit]) -> int:
-    terms = content_terms(sentence) | numbers(sentence)
-    overlaps = [len(terms & (content_terms(h.passage.text) | numbers(h.passage.text))) for h in chosen]
-    return overlaps.index(max(overlaps))
+def _drawn_on(sentence: str, question: str, chosen: list[Hit]) -> list[int]:
+    """The chosen sentences an answer draws on: the one sharing most of what it adds to the question, then
+    each other one that gives words the ones before do not (an answer can join two sentences)."""
+    added = (content_terms(sentence) | numbers(sentence)) - content_terms(question)
+    held = [added & (content_terms(h.passage.text) | numbers(h.passage.text)) for h in chosen]
+    used: list[int] = []
+    covered: set[str] = set()
+    for i in sorted(range(len(chosen)), key=lambda i: -len(held[i])):
+        if not used or held[i] - covered:
+            used.append(i)
+            covered |= held[i]
+    return used
 
 
 def _pieces(text: str, cited: list[Citation]) -> Iterator[tuple[str, list[Citation]]]:

@@ -19,18 +19,21 @@ def unsupported_facts(text: str, cited: list[str], question: str = "") -> set[st
     """Numbers and names in `text` that appear in none of the cited passages (nor the question)."""
     source = " ".join(cited) + " " + question
     source_words = {w.removesuffix("'s") for w in words(source)}
+    source_names = names(source)
     missing = numbers(MARKER.sub("", text)) - numbers(source)
-    missing |= {n for n in names(MARKER.sub("", text)) if not all(_known(w, source_words) for w in words(n))}
+    missing |= {
+        n for n in names(MARKER.sub("", text)) if not all(_known(w, source_words, source_names) for w in words(n))
+    }
     return missing
 
 
-def _known(word: str, source_words: set[str]) -> bool:
+def _known(word: str, source_words: set[str], source_names: set[str]) -> bool:
     """In the source, or a form of a source word sharing its first six letters ('Russian' for 'Russia's'),
     or a nationality whose country the source names ('French' for 'France')."""
     return (
         word in source_words
         or (len(word) >= 6 and any(w[:6] == word[:6] for w in source_words))
-        or (is_demonym(word) and any(w[:2] == word[:2] for w in source_words))
+        or (is_demonym(word) and any(n[:2] == word[:2] for n in source_names))
     )
 
 
