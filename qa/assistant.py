@@ -26,7 +26,7 @@ from qa.prompt import build_messages
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.text import content_terms, numbers
-from qa.verify import MARKER, problem
+from qa.verify import MARKER, names_asked_for, problem
 
 MAX_QUESTION_CHARS = 1000
 CANDIDATE_PASSAGES = 3  # the best supporting passages, whose sentences compete to be shown to the model
@@ -151,11 +151,7 @@ class Assistant:
         supporting = [h for h in hits + nearby if supports(searched, h.passage.text, self._context(h.passage))]
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         if not supporting:
-            text = abstention(question)
-            timings["first_text"] = perf_counter() - started
-            yield from (Text(piece) for piece, _ in _pieces(text, []))
-            timings["total"] = perf_counter() - started
-            yield Final(Answer(text, True, [], sources, question, searched, False, timings))
+            yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
         chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
@@ -177,7 +173,13 @@ class Assistant:
         extractive = not pieces
         if extractive:
             # A "why" is often told over two sentences; otherwise the sentences as good as the best.
-            quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if answer_type(asked) == "reason" else focus
+            kind = answer_type(asked)
+            quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if kind == "reason" else focus
+            texts = [h.passage.text for h in quoted]
+            if kind in ("person", "name") and not names_asked_for(asked, " ".join(texts), texts):
+                # The best sentences name no one where the question points ("which university"): no answer.
+                yield from _abstain(question, searched, sources, timings, started)
+                return
             citations = [self._citation(h.passage, h.score) for h in quoted]
             quote = " ".join(_with_marker(h.passage.text.strip(), f"[{i}]") for i, h in enumerate(quoted, start=1))
             pieces = [quote]
@@ -303,6 +305,17 @@ class Conversation:
                 cited = tuple((c.article_id, c.start, c.end) for c in event.answer.citations)
                 self.history.append(Turn(event.answer.searched, event.answer.text, cited))
             yield event
+
+
+def _abstain(
+    question: str, searched: str, sources: list[Citation], timings: dict[str, float], started: float
+) -> Iterator[Event]:
+    """Say that the articles do not answer, streamed like any answer, with the closest passages as sources."""
+    text = abstention(question)
+    timings["first_text"] = perf_counter() - started
+    yield from (Text(piece) for piece, _ in _pieces(text, []))
+    timings["total"] = perf_counter() - started
+    yield Final(Answer(text, True, [], sources, question, searched, False, timings))
 
 
 def abstention(question: str) -> str:

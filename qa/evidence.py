@@ -50,7 +50,7 @@ ANSWER_TYPES = (
     (
         "person",
         re.compile(
-            r"^\s*who ((is|was|are|were) (the|a|an)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom?\b|^\s*whose\b|"
+            r"^\s*who ((is|was|are|were) (the|a|an)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom\b|^\s*whose\b|"
             r"\bwhich (person|official|minister|spokes\w+)\b",
             re.I,
         ),

@@ -57,6 +57,7 @@ def test_ask_stream_yields_status_then_text_then_final(assistant: Assistant) -> 
     [
         "Who won the 2022 World Cup?",  # off-topic
         "How long was Maria Butina's prison sentence?",  # near miss: right person, fact not given
+        "Which university did Philip Ingram study at?",  # near miss: names nearby, none where the question points
     ],
 )
 def test_abstains_and_still_shows_closest_passages(assistant: Assistant, question: str) -> None:

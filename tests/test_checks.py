@@ -26,6 +26,7 @@ DGSI = "The DGSI, France's domestic intelligence service, had identified a cover
         ("In what year was Maria Butina born?", "date"),
         ("Why was Beseda sent to prison?", "reason"),
         ("Who is the Kremlin spokesperson?", "person"),
+        ("Who is Andrei Soldatov?", "other"),  # a description, not a name, answers this
         ("Whose phone numbers were handed out?", "person"),
         ("Which university did Maria Butina attend?", "name"),
         ("On which Russian talk show did Antonov appear?", "name"),
@@ -81,6 +82,8 @@ def test_answers_that_must_not_be_shown(answer: str, question: str, focus: str, 
         ("Lavrov said they were unable to find traitors.", "What did Lavrov say the West could not find?", LAVROV),
         ("Sergey Lavrov is the Foreign Minister.", "Who is Sergey Lavrov?", LAVROV),
         ("The republics were Donetsk and Lugansk.", "Which Donbass republics did Moscow recognise?", DONBASS),
+        # "speak to" and "told" are the same kind of word.
+        ("Ingram told Insider.", "Which outlet did Ingram speak to?", "Philip Ingram, an officer, told Insider."),
         # Framing words ("term", "used", "describe") are not facts the passage must hold.
         ("The term used to describe it was total hybrid war.", "What did Lavrov call the West's campaign?", TERM),
         # A nationality is the country the passage names in another form.
