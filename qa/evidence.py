@@ -82,8 +82,11 @@ def holds_answer_type(kind: str, question: str, text: str) -> bool:
 
 
 def new_names(question: str, text: str) -> set[str]:
-    """Names in `text` that the question does not give, leaving out months, weekdays and nationalities."""
-    return {n for n in names(text) - names(question) if not _DATE.fullmatch(n) and not is_demonym(n)}
+    """Names in `text` that the question does not give, leaving out months, weekdays and nationalities, and
+    the country of a nationality the question gives ("France" for "Which French city")."""
+    asked = names(question)
+    countries = {n[:2] for n in asked if is_demonym(n)}
+    return {n for n in names(text) - asked if not _DATE.fullmatch(n) and not is_demonym(n) and n[:2] not in countries}
 
 
 def supports(question: str, passage: str, context: str) -> bool:

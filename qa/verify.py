@@ -135,7 +135,7 @@ def _near_question(name: str, question: str, sentence: str) -> bool:
     return any(abs(i - j) <= NAME_WINDOW for i in at for j in near)
 
 
-_SPEECH = {"said", "say", "says", "told", "tell", "tells", "spoke", "speak", "speaks", "talk", "talked", "stated"}
+_SPEECH = {"said", "say", "says", "told", "tell", "tells", "spoke", "speak", "speaks", "stated"}
 
 
 def _repeats(tokens: list[str], n: int = 3) -> bool:
