@@ -29,6 +29,7 @@ from qa.text import content_terms, numbers
 from qa.verify import MARKER, names_asked_for, problem
 
 MAX_QUESTION_CHARS = 1000
+_PINNED = ("number", "duration", "date", "person", "name")  # answer types the checks pin down
 CANDIDATE_PASSAGES = 3  # the best supporting passages, whose sentences compete to be shown to the model
 MAX_SENTENCES = 2  # for "why" questions; others get one sentence
 FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
@@ -160,9 +161,11 @@ class Assistant:
         pieces: list[str] = []
         citations: list[Citation] = []
         # The model sees only the sentences that answer: a tiny prompt (fast first token) and a focused
-        # model. If its first sentence fails a check, it tries once more from the best sentence alone;
-        # if that fails too, the best sentences are quoted.
-        for context in (focus, focus[:1]) if len(focus) > 1 else (focus,):
+        # model. If its first sentence fails a check, it tries once more from the best sentence alone, and
+        # for a number, date or name (which the checks pin down) from the second alone; then the best
+        # sentences are quoted.
+        attempts = [focus, focus[:1]] + ([focus[1:]] if answer_type(asked) in _PINNED else [])
+        for context in attempts if len(focus) > 1 else [focus]:
             for piece, cited in self._generate(asked, context):
                 timings.setdefault("first_text", perf_counter() - started)
                 pieces.append(piece)

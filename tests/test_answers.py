@@ -161,3 +161,10 @@ def test_cli_ask_prints_answer_and_sources(assistant: Assistant, seed_copy) -> N
         timeout=300,
     )
     assert empty.returncode == 2 and "the question is empty" in empty.stderr and "Traceback" not in empty.stderr
+
+
+def test_a_pinned_answer_may_come_from_the_second_best_sentence(assistant: Assistant) -> None:
+    # The best sentence gives "33" and "2019"; the model answers from the second ("born ... in 1988").
+    answer = assistant.ask("In what year was Maria Butina born?")
+    assert "1988" in answer.text and "2019" not in answer.text
+    assert any("1988" in c.text for c in answer.citations)
