@@ -149,14 +149,15 @@ class Assistant:
             nearby = self._nearby(hits, history[-1].cited)
             if asks_for_more(question):  # "And why?" wants what the last answer did not say
                 said = history[-1].cited
-        supporting = [h for h in hits + nearby if supports(searched, h.passage.text, self._context(h.passage))]
+        kind = answer_type(asked)  # of the question itself, not of a topic kept from an earlier turn
+        supporting = [h for h in hits + nearby if supports(searched, h.passage.text, self._context(h.passage), kind)]
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
-        if not supporting:
+        chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
+        ranked = self._ranked_sentences(asked, chosen, said) if chosen else []
+        if not ranked:
             yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
-        chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
-        ranked = self._ranked_sentences(asked, chosen, said)
         focus = [hit for score, hit in ranked[:FOCUS_SENTENCES] if score >= ranked[0][0] - FOCUS_MARGIN]
         pieces: list[str] = []
         citations: list[Citation] = []
@@ -164,7 +165,7 @@ class Assistant:
         # model. If its first sentence fails a check, it tries once more from the best sentence alone, and
         # for a number, date or name (which the checks pin down) from the second alone; then the best
         # sentences are quoted.
-        attempts = [focus, focus[:1]] + ([focus[1:]] if answer_type(asked) in _PINNED else [])
+        attempts = [focus, focus[:1]] + ([focus[1:2]] if kind in _PINNED else [])
         for context in attempts if len(focus) > 1 else [focus]:
             for piece, cited in self._generate(asked, context):
                 timings.setdefault("first_text", perf_counter() - started)
@@ -176,7 +177,6 @@ class Assistant:
         extractive = not pieces
         if extractive:
             # A "why" is often told over two sentences; otherwise the sentences as good as the best.
-            kind = answer_type(asked)
             quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if kind == "reason" else focus
             texts = [h.passage.text for h in quoted]
             if kind in ("person", "name") and not names_asked_for(asked, " ".join(texts), texts):
@@ -271,7 +271,7 @@ class Assistant:
                 if _overlaps(sentence, said):
                     continue
                 candidates.append((sentence_score(question, sentence.text) - 0.01 * rank, Hit(sentence, hit.score)))
-        if not candidates:
+        if not candidates and said:
             return self._ranked_sentences(question, chosen)
         similarity = shared_embedder().encode([question] + [h.passage.text for _, h in candidates])
         scored = sorted(
@@ -303,10 +303,11 @@ class Conversation:
         return _final(self.ask_stream(question))
 
     def ask_stream(self, question: str) -> Iterator[Event]:
+        asked = rewrite(question, self.history).question  # what the next follow-up builds on: no search topic
         for event in self.assistant.ask_stream(question, self.history):
             if isinstance(event, Final):
                 cited = tuple((c.article_id, c.start, c.end) for c in event.answer.citations)
-                self.history.append(Turn(event.answer.searched, event.answer.text, cited))
+                self.history.append(Turn(asked, event.answer.text, cited))
             yield event
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from index.split import sentence_spans
-from qa.text import content_terms, is_demonym, name_groups, names, numbers, stem, words
+from qa.text import content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 _DURATION = re.compile(
     r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
@@ -40,7 +40,8 @@ ANSWER_TYPES = (
     (
         "name",
         re.compile(
-            r"\bnames? of\b|\bwhat (is|was) it called\b|\b(which|what) ([\w'-]+ ){0,2}"
+            r"\bnames? of\b|\bwhat (is|was) it called\b|"
+            r"\b(which|what) ((?!(is|was|are|were|did|does|do|has|had|have)\b)[\w'-]+ ){0,2}"
             r"(university|college|school|city|town|village|country|state|region|province|republic|prison|jail|"
             r"newspaper|outlet|magazine|channel|station|show|programme|program|company|firm|agency|party|"
             r"organi[sz]ation|service|body|ministry|court|team|club|airport|hotel|publication|website)s?\b",
@@ -85,11 +86,11 @@ def new_names(question: str, text: str) -> set[str]:
     """Names in `text` that the question does not give, leaving out months, weekdays and nationalities, and
     the country of a nationality the question gives ("France" for "Which French city")."""
     asked = names(question)
-    countries = {n[:2] for n in asked if is_demonym(n)}
-    return {n for n in names(text) - asked if not _DATE.fullmatch(n) and not is_demonym(n) and n[:2] not in countries}
+    countries = {country_of(n) for n in asked}
+    return {n for n in names(text) - asked if not _DATE.fullmatch(n) and not is_demonym(n) and n not in countries}
 
 
-def supports(question: str, passage: str, context: str) -> bool:
+def supports(question: str, passage: str, context: str, kind: str | None = None) -> bool:
     """Whether a passage (read with its `context`: headline and text just before) can answer the question.
 
     Every name the question gives must be there; then either a shared meaning-bearing word or a named
@@ -105,7 +106,7 @@ def supports(question: str, passage: str, context: str) -> bool:
     named_here = any(_mentions(group, _word_set(passage)) for group in groups)
     if terms and not terms & content_terms(f"{context}\n{passage}") and not named_here:
         return False
-    kind = answer_type(question)
+    kind = kind or answer_type(question)
     if kind in ("other", "reason"):  # reasons are often told without a marker word ("whose activities ...")
         return True
     anchors = terms | {stem(e) for e in entities}

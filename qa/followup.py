@@ -27,14 +27,14 @@ _WH = re.compile(
 
 @dataclass(frozen=True)
 class Turn:
-    searched: str  # the stand-alone question of that turn
+    asked: str  # the stand-alone question of that turn (without a search topic)
     answer: str  # the answer text shown
     cited: tuple[tuple[str, int, int], ...] = ()  # (article_id, start, end) of each citation shown
 
 
 @dataclass(frozen=True)
 class Standalone:
-    """A follow-up made to stand alone. When a pronoun cannot be resolved to a name, the earlier question
+    """A follow-up made to stand alone. For "it"/"they", or a "he" that names no one, the earlier question
     it continues is kept as `topic`: it steers the search, but would only distract the answer."""
 
     question: str  # what the answer must answer: ranks the sentences and goes to the model
@@ -62,7 +62,7 @@ def rewrite(question: str, history: list[Turn]) -> Standalone:
             return Standalone(_swap_wh(fragment, last))
         if " ".join(name_groups(fragment)) == fragment.rstrip("?!. "):
             return Standalone(_swap_subject(fragment, last))
-        wh = _wh(last.searched) or "What about"
+        wh = _wh(last.asked) or "What about"
         return Standalone(_swap_tail(fragment, last) or f"{wh} {fragment.rstrip('?!. ')}?")
     if _pronoun_before_names(question):
         return _resolve_pronouns(question, last)
@@ -77,9 +77,9 @@ def _wh(question: str) -> str:
 def _swap_wh(fragment: str, last: Turn) -> str:
     """'And in which year?' after 'Where was Maria Butina born?' -> 'In which year was Maria Butina born?'"""
     fragment = fragment.rstrip("?!. ")
-    if not _WH.match(last.searched):
-        return f"{fragment[:1].upper() + fragment[1:]}? {last.searched}"
-    return _WH.sub(fragment[:1].upper() + fragment[1:], last.searched.strip(), count=1)
+    if not _WH.match(last.asked):
+        return f"{fragment[:1].upper() + fragment[1:]}? {last.asked}"
+    return _WH.sub(fragment[:1].upper() + fragment[1:], last.asked.strip(), count=1)
 
 
 def _swap_tail(fragment: str, last: Turn) -> str | None:
@@ -88,10 +88,10 @@ def _swap_tail(fragment: str, last: Turn) -> str | None:
     lead = fragment.split()[0].lower()
     if lead not in _PREPOSITIONS:
         return None
-    starts = [m.start() for m in re.finditer(rf"\b{lead}\b", last.searched, re.I) if m.start()]
+    starts = [m.start() for m in re.finditer(rf"\b{lead}\b", last.asked, re.I) if m.start()]
     if not starts:
         return None
-    return f"{last.searched[: starts[-1]]}{fragment.rstrip('?!. ')}?"
+    return f"{last.asked[: starts[-1]]}{fragment.rstrip('?!. ')}?"
 
 
 def _pronoun_before_names(question: str) -> bool:
@@ -133,7 +133,7 @@ def _expand_bare_wh(fragment: str, last: Turn) -> str:
     wh = fragment.rstrip("?!. ").strip() or "why"
     statement = _statement(last.answer)
     if not statement or statement.lower().startswith("the articles don't"):
-        return f"{wh.capitalize()}? {last.searched}"
+        return f"{wh.capitalize()}? {last.asked}"
     first_word = statement.split()[0]
     if first_word.lower() in STOPWORDS:
         statement = statement[0].lower() + statement[1:]
@@ -143,10 +143,10 @@ def _expand_bare_wh(fragment: str, last: Turn) -> str:
 def _swap_subject(fragment: str, last: Turn) -> str:
     """'What about Lavrov?' -> the last question with its subject replaced by Lavrov."""
     new = name_groups(fragment)[0]
-    old = name_groups(last.searched)
+    old = name_groups(last.asked)
     if old:
-        return last.searched.replace(old[-1], new, 1)
-    return f"{last.searched.rstrip('?')} - {new}?"
+        return last.asked.replace(old[-1], new, 1)
+    return f"{last.asked.rstrip('?')} - {new}?"
 
 
 def _resolve_pronouns(question: str, last: Turn) -> Standalone:
@@ -167,20 +167,24 @@ def _resolve_pronouns(question: str, last: Turn) -> Standalone:
             out.append(token)
     lowered = re.findall(r"[a-z']+", question.lower())
     unresolved = not person and any(t in _PERSON_PRONOUNS or t == "her" for t in lowered)
-    topic = last.searched if unresolved or any(t in _THING_PRONOUNS for t in lowered) else ""
+    topic = last.asked if unresolved or any(t in _THING_PRONOUNS for t in lowered) else ""
     return Standalone("".join(out), topic)
 
 
 def _person(turn: Turn) -> str | None:
     """The person a turn named: a full name ("Dmitry Peskov") from its question or answer, else a single
-    name. Not a nationality, an acronym ("FSB") or an owner ("Russia's ambassador"), which name no person."""
-    texts = (turn.searched, _statement(turn.answer))
+    name; an owner is dropped ("Russia's Foreign Minister Sergey Lavrov" -> "Foreign Minister Sergey Lavrov").
+    Not a nationality or an acronym ("FSB"), nor an owner alone ("Russia's ambassador"): they name no one."""
     candidates = [
+        (group.split("'s ")[-1], text)
+        for text in (turn.asked, _statement(turn.answer))
+        for group in name_groups(text.replace("’", "'"))
+    ]
+    people = [
         (name, text)
-        for text in texts
-        for name in name_groups(text)
+        for name, text in candidates
         if "'" not in name and not name.isupper() and not any(is_demonym(w) for w in name.split())
     ]
-    full = [name for name, _ in candidates if " " in name]
-    single = [name for name, text in candidates if f"{name}'s" not in text.replace("’", "'")]
+    full = [name for name, _ in people if " " in name]
+    single = [name for name, text in people if f"{name}'s" not in text.replace("’", "'")]
     return (full or single or [None])[0]

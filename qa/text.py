@@ -102,10 +102,81 @@ def names(text: str) -> set[str]:
     return found
 
 
+# Nationalities and the country each names, for nationalities mentioned as either ("French" / "France").
+_COUNTRIES = {
+    "afghan": "afghanistan",
+    "american": "america",
+    "argentine": "argentina",
+    "argentinian": "argentina",
+    "australian": "australia",
+    "austrian": "austria",
+    "belarusian": "belarus",
+    "belgian": "belgium",
+    "brazilian": "brazil",
+    "british": "britain",
+    "bulgarian": "bulgaria",
+    "canadian": "canada",
+    "chinese": "china",
+    "croatian": "croatia",
+    "czech": "czechia",
+    "danish": "denmark",
+    "dutch": "netherlands",
+    "egyptian": "egypt",
+    "english": "england",
+    "estonian": "estonia",
+    "european": "europe",
+    "finnish": "finland",
+    "french": "france",
+    "georgian": "georgia",
+    "german": "germany",
+    "greek": "greece",
+    "hungarian": "hungary",
+    "indian": "india",
+    "iranian": "iran",
+    "iraqi": "iraq",
+    "irish": "ireland",
+    "israeli": "israel",
+    "italian": "italy",
+    "japanese": "japan",
+    "kazakh": "kazakhstan",
+    "korean": "korea",
+    "latvian": "latvia",
+    "lithuanian": "lithuania",
+    "mexican": "mexico",
+    "moldovan": "moldova",
+    "nigerian": "nigeria",
+    "norwegian": "norway",
+    "pakistani": "pakistan",
+    "palestinian": "palestine",
+    "polish": "poland",
+    "portuguese": "portugal",
+    "romanian": "romania",
+    "russian": "russia",
+    "saudi": "saudi",
+    "scottish": "scotland",
+    "serbian": "serbia",
+    "slovak": "slovakia",
+    "spanish": "spain",
+    "swedish": "sweden",
+    "swiss": "switzerland",
+    "syrian": "syria",
+    "turkish": "turkey",
+    "ukrainian": "ukraine",
+    "vietnamese": "vietnam",
+    "welsh": "wales",
+}
+
+
+def country_of(word: str) -> str | None:
+    """The country a nationality names ("French" -> "france", "Russians" -> "russia"), else None."""
+    low = word.lower()
+    return _COUNTRIES.get(low) or (_COUNTRIES.get(low[:-1]) if low.endswith("s") else None)
+
+
 def is_demonym(word: str) -> bool:
-    """A nationality adjective or noun ("French", "Russian", "Ukrainians"): articles often name the country
-    instead, and it never answers "who" or "which city"."""
-    return bool(re.search(r"(ian|ean|ese|ish|ench|utch|ican)s?$", word, re.I))
+    """A nationality ("French", "Russian", "Ukrainians"): articles often name the country instead, and it
+    never answers "who" or "which city"."""
+    return country_of(word) is not None
 
 
 def name_groups(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.evidence import answer_type, holds_answer_type, new_names
-from qa.text import content_terms, is_demonym, name_groups, names, numbers, stem, words
+from qa.text import content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -33,7 +33,7 @@ def _known(word: str, source_words: set[str], source_names: set[str]) -> bool:
     return (
         word in source_words
         or (len(word) >= 6 and any(w[:6] == word[:6] for w in source_words))
-        or (is_demonym(word) and any(n[:2] == word[:2] for n in source_names))
+        or country_of(word) in source_names
     )
 
 
@@ -66,7 +66,8 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         return f"not in the cited passage: {', '.join(sorted(missing))}"
     focus_text = " ".join(focus)
     # Nationalities were checked as names above ("French" for "France"); framing words state no fact.
-    new_terms = {t for t in content_terms(body) - content_terms(question) - _FRAMING if not is_demonym(t)}
+    nationalities = {stem(n) for n in names(body) if is_demonym(n)}
+    new_terms = content_terms(body) - content_terms(question) - _FRAMING - nationalities
     # Every word the answer adds must come from the answering sentences: a 135M model's paraphrase that
     # drifts from them is usually wrong (shares of 0.5 / 0.75 / 0.85 / 1.0 measured with `qa eval`).
     ungrounded = new_terms - content_terms(focus_text)
@@ -104,14 +105,15 @@ _ASKS_FOR_TITLE = re.compile(r"^\s*who\b|\b(post|title|position|job|role|office)
 
 def _titles(question: str, focus: list[str]) -> set[str]:
     """Words of the titles that go with a name the question gives ("Foreign Minister Sergey Lavrov"):
-    an answer made only of them names its subject and answers nothing."""
+    an answer made only of them names its subject and answers nothing. An owner ("Russia's") is no title."""
     asked = names(question)
     return {
-        term
+        stem(word)
         for f in focus
         for group in name_groups(f)
         if asked & {w.removesuffix("'s") for w in words(group)}
-        for term in content_terms(group)
+        for word in words(group)
+        if not word.endswith("'s")
     }
 
 
@@ -130,8 +132,9 @@ def _near_question(name: str, question: str, sentence: str) -> bool:
     anchors = content_terms(question) - {stem(n) for n in names(question)}
     speech = bool(_SPEECH & set(words(question)))
     tokens = [w.removesuffix("'s") for w in words(sentence)]
-    at = [i for i, t in enumerate(tokens) if t == name]
-    near = [i for i, t in enumerate(tokens) if t != name and (stem(t) in anchors or (speech and t in _SPEECH))]
+    parts = words(name)  # "al-jazeera" is two words
+    at = [i for i in range(len(tokens)) if tokens[i : i + len(parts)] == parts]
+    near = [i for i, t in enumerate(tokens) if t not in parts and (stem(t) in anchors or (speech and t in _SPEECH))]
     return any(abs(i - j) <= NAME_WINDOW for i in at for j in near)
 
 

@@ -108,6 +108,9 @@ def test_rewrite_rules_without_the_model() -> None:
     assert rewrite("What did Putin say he wanted?", lavrov).searched == "What did Putin say he wanted?"
     fired = [Turn("Why was Roman Gavrilov fired, according to Bellingcat's source?", "x")]
     assert rewrite("And according to others?", fired).searched == "Why was Roman Gavrilov fired, according to others?"
+    assert (
+        rewrite("And according to others?", [Turn("Who fired Gavrilov?", "x")]).searched == "Who according to others?"
+    )
     # "he" is the person the answer named, not the "Kremlin" of the question.
     spokesperson = [Turn("Who is the Kremlin spokesperson?", "The Kremlin spokesperson is Dmitry Peskov [1].")]
     assert rewrite("When did he speak?", spokesperson).question == "When did Dmitry Peskov speak?"

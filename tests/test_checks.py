@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from index.articles import Passage
+from qa.assistant import _drawn_on
 from qa.evidence import answer_type, supports
+from qa.retrieve import Hit
 from qa.verify import problem
 
 ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
@@ -32,6 +35,7 @@ DGSI = "The DGSI, France's domestic intelligence service, had identified a cover
         ("On which Russian talk show did Antonov appear?", "name"),
         ("What are the names of the six Russians?", "name"),
         ("What charge is Beseda being held on?", "other"),
+        ("What did the State Department say?", "other"),  # "state" is not the category asked for here
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:
@@ -48,8 +52,10 @@ def test_a_passage_must_name_what_the_question_names() -> None:
 def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
     assert supports("How old is Maria Butina?", ELECTED, "")
     assert not supports("How old is Maria Butina?", "Maria Butina claims to be a peacemaker.", "")
-    # A nationality does not answer "which city".
-    assert not supports("In which city was the covert Russian operation uncovered?", "The Russian operation.", "")
+    # A nationality does not answer "which city", nor does the country of one the question gives.
+    assert not supports("In which city was the operation uncovered?", "French officials uncovered the operation.", "")
+    assert not supports("In which French city was it uncovered?", "The operation was uncovered in France.", "")
+    assert supports("In which French city was it uncovered?", "The operation was uncovered in Lyon.", "")
 
 
 @pytest.mark.parametrize(
@@ -61,6 +67,13 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
         ("The six Russians are French officials.", "What are the names of the six Russians?", COVER, "name asked for"),
         ("The article says Butina was elected.", "When was Butina elected?", ELECTED, "talks about the passage"),
         ("Butina was elected in 2019 by a landslide of gun groups.", "When was Butina elected?", ELECTED, "says more"),
+        # Every word it adds must be grounded: four from the sentence and one invented are not enough.
+        (
+            "Butina was elected to the Russian Parliament in 2019 unanimously.",
+            "When was Butina elected?",
+            ELECTED,
+            "unanim",
+        ),
         ("The Foreign Minister.", "What did Lavrov say Western countries could not find?", LAVROV, "only says who"),
         (
             "The Donbass republics were Ukraine.",
@@ -86,9 +99,23 @@ def test_answers_that_must_not_be_shown(answer: str, question: str, focus: str, 
         ("Ingram told Insider.", "Which outlet did Ingram speak to?", "Philip Ingram, an officer, told Insider."),
         # Framing words ("term", "used", "describe") are not facts the passage must hold.
         ("The term used to describe it was total hybrid war.", "What did Lavrov call the West's campaign?", TERM),
+        # A newspaper whose name ends like a nationality is still a name.
+        (
+            "The Guardian reported it.",
+            "Which newspaper reported the arrest?",
+            "The arrest was reported by The Guardian.",
+        ),
         # A nationality is the country the passage names in another form.
         ("The French DGSI identified it on April 10.", "When did the spy agency find it?", DGSI),
     ],
 )
 def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
     assert problem(answer, question, [focus], [focus]) is None
+
+
+def test_an_answer_cites_each_sentence_it_draws_words_from() -> None:
+    sentences = [ELECTED, "Butina founded a gun-rights group called Right to Bear Arms."]
+    chosen = [Hit(Passage("a", i, i + 1, text, "s"), 1.0) for i, text in enumerate(sentences)]
+    assert _drawn_on("Butina was elected in 2019.", "When was Butina elected?", chosen) == [0]
+    both = "Butina, who founded Right to Bear Arms, was elected in 2019."
+    assert sorted(_drawn_on(both, "When was Butina elected?", chosen)) == [0, 1]
