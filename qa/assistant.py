@@ -163,7 +163,7 @@ class Assistant:
         citations: list[Citation] = []
         # The model sees only the sentences that answer: a tiny prompt (fast first token) and a focused
         # model. If its first sentence fails a check, it tries once more from the best sentence alone, and
-        # for a number, date or name (which the checks pin down) from the second alone; then the best
+        # for a number, date or name (_PINNED: the checks pin those down) from the second alone; then the best
         # sentences are quoted.
         attempts = [focus, focus[:1]] + ([focus[1:2]] if kind in _PINNED else [])
         for context in attempts if len(focus) > 1 else [focus]:

@@ -121,8 +121,8 @@ NAME_WINDOW = 10  # words between an answer's name and a word of the question in
 
 
 def names_asked_for(question: str, answer: str, sentences: list[str]) -> bool:
-    """Whether a name the answer gives stands, in one of the answering sentences, in the clause about what
-    was asked: "the Donbass republics of Donetsk", not "following Ukraine's failure" fifteen words earlier."""
+    """Whether a name the answer gives stands, in one of the answering sentences, within NAME_WINDOW words of
+    what was asked: "the Donbass republics of Donetsk", not "following Ukraine's failure" fifteen words earlier."""
     return any(_near_question(name, question, s) for name in new_names(question, answer) for s in sentences)
 
 
