@@ -95,7 +95,8 @@ def supports(question: str, passage: str, context: str, kind: str | None = None)
 
     Every name the question gives must be there; then either a shared meaning-bearing word or a named
     entity in the passage itself ties it to the question; and one sentence must hold the kind of answer
-    asked for next to something the question mentions.
+    asked for (`kind`, when the question searched carries an earlier one as its topic) next to something
+    the question mentions.
     """
     window_words = _word_set(f"{context}\n{passage}")
     groups = required_names(question)
