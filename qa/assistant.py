@@ -20,7 +20,7 @@ from index.split import sentence_spans
 from index.store import Store, StoreConfig
 from qa.answer import Answer, Citation, Event, Final, Status, Text
 from qa.evidence import CONTEXT_BEFORE, answer_type, sentence_score, supports
-from qa.followup import Turn, asks_for_more, rewrite
+from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
 from qa.retrieve import Hit, Retriever
@@ -136,10 +136,12 @@ class Assistant:
 
     def ask_stream(self, question: str, history: list[Turn] | None = None) -> Iterator[Event]:
         """Status events, then Text pieces that already passed every check, then Final(answer)."""
-        started = perf_counter()
         question = check_question(question)
+        yield from self._answer(question, rewrite(question, history or []), history or [])
+
+    def _answer(self, question: str, standalone: Standalone, history: list[Turn]) -> Iterator[Event]:
+        started = perf_counter()
         yield Status("Searching the articles…")
-        standalone = rewrite(question, history or [])
         searched, asked = standalone.searched, standalone.question
         hits = self._retriever.search(searched, self.settings.top_k)
         sources = [self._citation(h.passage, h.score) for h in hits]
@@ -303,11 +305,13 @@ class Conversation:
         return _final(self.ask_stream(question))
 
     def ask_stream(self, question: str) -> Iterator[Event]:
-        asked = rewrite(question, self.history).question  # what the next follow-up builds on: no search topic
-        for event in self.assistant.ask_stream(question, self.history):
+        question = check_question(question)
+        standalone = rewrite(question, self.history)
+        for event in self.assistant._answer(question, standalone, self.history):
             if isinstance(event, Final):
                 cited = tuple((c.article_id, c.start, c.end) for c in event.answer.citations)
-                self.history.append(Turn(asked, event.answer.text, cited))
+                # What the next follow-up builds on: the stand-alone question, without a search topic.
+                self.history.append(Turn(standalone.question, event.answer.text, cited))
             yield event
 
 
