@@ -19,10 +19,11 @@ from index.read import SUFFIXES
 from index.split import sentence_spans
 from index.store import Store, StoreConfig
 from qa.answer import Answer, Citation, Event, Final, Status, Text
-from qa.evidence import CONTEXT_BEFORE, answer_type, sentence_score, supports
+from qa.evidence import CONTEXT_BEFORE, answer_type, misplaces_role, sentence_score, supports
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
+from qa.referent import referent
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.text import content_terms, numbers
@@ -152,7 +153,9 @@ class Assistant:
             if asks_for_more(question):  # "And why?" wants what the last answer did not say
                 said = history[-1].cited
         kind = answer_type(asked)  # of the question itself, not of a topic kept from an earlier turn
-        supporting = [h for h in hits + nearby if supports(searched, h.passage.text, self._context(h.passage), kind)]
+        supporting = [
+            h for h in hits + nearby if supports(searched, self._read(h.passage), self._context(h.passage), kind)
+        ]
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
         ranked = self._ranked_sentences(asked, chosen, said) if chosen else []
@@ -180,13 +183,15 @@ class Assistant:
         if extractive:
             # A "why" is often told over two sentences; otherwise the sentences as good as the best.
             quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if kind == "reason" else focus
-            texts = [h.passage.text for h in quoted]
+            texts = [self._read(h.passage) for h in quoted]
             if kind in ("person", "name") and not names_asked_for(asked, " ".join(texts), texts):
                 # The best sentences name no one where the question points ("which university"): no answer.
                 yield from _abstain(question, searched, sources, timings, started)
                 return
             citations = [self._citation(h.passage, h.score) for h in quoted]
-            quote = " ".join(_with_marker(h.passage.text.strip(), f"[{i}]") for i, h in enumerate(quoted, start=1))
+            quote = " ".join(
+                _with_marker(" ".join(h.passage.text.split()), f"[{i}]") for i, h in enumerate(quoted, start=1)
+            )
             pieces = [quote]
             timings["first_text"] = perf_counter() - started
             yield from (Text(piece) for piece, _ in _pieces(quote, []))
@@ -263,24 +268,36 @@ class Assistant:
 
         A sentence scores by shared meaning-bearing words and the kind of answer asked for
         (`sentence_score`) plus its MiniLM similarity to the question; ties go to the better-retrieved
-        passage. Sentences in `said` (already cited) are left out unless nothing else is left.
+        passage. Sentences in `said` (already cited) are left out unless nothing else is left, and so are
+        sentences giving the post asked about to another place (`misplaces_role`).
         """
-        candidates: list[tuple[float, Hit]] = []
+        candidates: list[tuple[float, Hit, str]] = []
+        who = answer_type(question) == "person"
         for rank, hit in enumerate(chosen):
             text = self.article(hit.passage.article_id).text
             for start, end in sentence_spans(text, hit.passage.start, hit.passage.end):
+                person = referent(text, start)
+                # "He added: ..." is read as Grozev's words; asked who, it is shown with the sentence naming him.
+                if person and who:
+                    start = person.start
                 sentence = Passage(hit.passage.article_id, start, end, text[start:end], hit.passage.section)
-                if _overlaps(sentence, said):
+                if _overlaps(sentence, said) or misplaces_role(question, sentence.text):
                     continue
-                candidates.append((sentence_score(question, sentence.text) - 0.01 * rank, Hit(sentence, hit.score)))
+                read = self._read(sentence)
+                candidates.append((sentence_score(question, read) - 0.01 * rank, Hit(sentence, hit.score), read))
         if not candidates and said:
             return self._ranked_sentences(question, chosen)
-        similarity = shared_embedder().encode([question] + [h.passage.text for _, h in candidates])
+        similarity = shared_embedder().encode([question] + [read for _, _, read in candidates])
         scored = sorted(
-            ((score + float(similarity[0] @ similarity[i + 1]), hit) for i, (score, hit) in enumerate(candidates)),
+            ((score + float(similarity[0] @ similarity[i + 1]), hit) for i, (score, hit, _) in enumerate(candidates)),
             key=lambda pair: -pair[0],
         )
         return scored
+
+    def _read(self, passage: Passage) -> str:
+        """The passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words."""
+        person = referent(self.article(passage.article_id).text, passage.start)
+        return f"{person.name}: {passage.text}" if person else passage.text
 
     def _context(self, passage: Passage) -> str:
         """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""

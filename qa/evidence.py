@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from index.split import sentence_spans
-from qa.text import content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
+from qa.text import STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 _DURATION = re.compile(
     r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
@@ -57,6 +57,8 @@ ANSWER_TYPES = (
         ),
     ),
 )
+# "Which French city": an acronym there (DGSI) names an organisation, never the place asked for.
+_SETTLEMENT = re.compile(r"\b(which|what) ([\w'-]+ ){0,2}(city|town|village|capital)\b", re.I)
 CONTEXT_BEFORE = 1000  # characters of the story before a passage that still count as its context
 
 
@@ -83,11 +85,14 @@ def holds_answer_type(kind: str, question: str, text: str) -> bool:
 
 
 def new_names(question: str, text: str) -> set[str]:
-    """Names in `text` that the question does not give, leaving out months, weekdays and nationalities, and
-    the country of a nationality the question gives ("France" for "Which French city")."""
+    """Names in `text` that the question does not give, leaving out months, weekdays and nationalities, the
+    country of a nationality the question gives ("France" for "Which French city"), and acronyms when the
+    question asks for a city or town."""
     asked = names(question)
-    countries = {country_of(n) for n in asked}
-    return {n for n in names(text) - asked if not _DATE.fullmatch(n) and not is_demonym(n) and n not in countries}
+    excluded = {country_of(n) for n in asked}
+    if _SETTLEMENT.search(question):
+        excluded |= {a.lower() for a in re.findall(r"\b[A-Z]{2,}\b", text)}
+    return {n for n in names(text) - asked if not _DATE.fullmatch(n) and not is_demonym(n) and n not in excluded}
 
 
 def supports(question: str, passage: str, context: str, kind: str | None = None) -> bool:
@@ -135,6 +140,26 @@ def _mentions(group: str, window_words: set[str]) -> bool:
     present = [any(v.startswith(stem(w)) for v in window_words) for w in parts]
     initials = "".join(w[0] for w in parts)
     return (present[-1] and sum(present) * 2 >= len(parts)) or (len(parts) > 1 and initials in window_words)
+
+
+_ROLE = re.compile(r"(?=\b([A-Za-z]{4,}) (to|of|in|for|at) (?:the )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*))")
+
+
+def misplaces_role(question: str, sentence: str) -> bool:
+    """Whether the sentence gives the post a "who" question asks about to another place or body: "Russia's
+    Ambassador to the US Anatoly Antonov" does not say who the US ambassador to Russia is. (In other
+    questions the object may be the answer itself: "which republics of the Donbass" / "republics of Donetsk".)"""
+    if answer_type(question) != "person":
+        return False
+    given = [(role.lower(), prep, set(words(holder))) for role, prep, holder in _ROLE.findall(sentence)]
+    for role, prep, holder in _ROLE.findall(question):
+        if role.lower() in STOPWORDS:
+            continue
+        asked = set(words(holder))
+        held = [h for r, p, h in given if (r, p) == (role.lower(), prep)]
+        if held and not any(h & asked for h in held):
+            return True
+    return False
 
 
 def sentence_score(question: str, sentence: str) -> float:

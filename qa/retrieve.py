@@ -11,6 +11,7 @@ from index.articles import Passage
 from index.embed import Embedder
 from index.ingest import embedding_text
 from index.store import Store
+from qa.referent import referent
 
 DENSE_WEIGHT = 0.7  # the rest goes to BM25; chosen by measurement with `qa eval --only retrieval`
 
@@ -70,7 +71,8 @@ class Retriever:
             passages = self._passages()
             if not passages:
                 return {}
-            nodes = [TextNode(id_=p.id, text=embedding_text(p.section, p.text)) for p in passages]
+            texts = {a.id: a.text for a in self._store.articles()}
+            nodes = [TextNode(id_=p.id, text=_keyword_text(p, texts[p.article_id])) for p in passages]
             self._bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(pool, len(nodes)))
         results = [
             r
@@ -81,3 +83,10 @@ class Retriever:
             return {}
         best = max(r.score for r in results)
         return {r.node.node_id: r.score / best for r in results}
+
+
+def _keyword_text(passage: Passage, article_text: str) -> str:
+    """What BM25 indexes: the embedded text, plus who "He" is when the passage carries on someone's words."""
+    person = referent(article_text, passage.start)
+    text = embedding_text(passage.section, passage.text)
+    return f"{person.name}\n{text}" if person else text

@@ -64,6 +64,9 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
     missing = unsupported_facts(body, cited, question)
     if missing:
         return f"not in the cited passage: {', '.join(sorted(missing))}"
+    swapped = _misowned(body, " ".join(cited))
+    if swapped:
+        return f"gives the wrong owner: {swapped}"
     focus_text = " ".join(focus)
     # Nationalities were checked as names above ("French" for "France"); framing words state no fact.
     nationalities = {stem(n) for n in names(body) if is_demonym(n)}
@@ -91,11 +94,27 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         if predicate and holders and not any(predicate <= content_terms(f) for f in holders):
             return "its number comes from another statement"
     if kind in ("person", "name"):
+        if not any(new_terms <= content_terms(f) for f in focus):
+            return "joins a name to words from another sentence"
         given = new_names(question, body) & names(focus_text)
         if not given:
             return "its name is not the one the answering sentences give"
         if not names_asked_for(question, body, focus):
             return "its name is not next to what the question asks about"
+    return None
+
+
+_OWNED = re.compile(r"\b([A-Z][\w-]*)['’]s (\w+)")
+
+
+def _misowned(body: str, source: str) -> str | None:
+    """An owner the sources do not give that thing to: "Soldatov's imprisonment" where the source
+    says "Beseda's imprisonment" (a small model swaps the names of one sentence)."""
+    owned = {(owner.lower(), stem(thing)) for owner, thing in _OWNED.findall(source)}
+    for owner, thing in _OWNED.findall(body):
+        things = {t for o, t in owned if o != owner.lower()}
+        if stem(thing) in things and (owner.lower(), stem(thing)) not in owned:
+            return f"{owner}'s {thing}"
     return None
 
 

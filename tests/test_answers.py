@@ -68,6 +68,15 @@ def test_abstains_and_still_shows_closest_passages(assistant: Assistant, questio
     assert answer.sources
 
 
+def test_a_speakers_words_are_found_where_he_is_not_named_again(assistant: Assistant) -> None:
+    # "... according to Grozev." / "He added: ..." and "She created ..." two sentences after "Butina".
+    answer = assistant.ask("What did Grozev add about the officers who were not arrested?")
+    assert "no longer work" in answer.text
+    answer = assistant.ask("Who created the Right to Bear Arms organization?")
+    assert not answer.abstained
+    assert any("Butina" in c.text and "Right to Bear Arms" in c.text for c in answer.citations)
+
+
 def test_follow_up_with_a_pronoun(assistant: Assistant) -> None:
     conversation = assistant.chat()
     conversation.ask("Who is Andrei Soldatov?")

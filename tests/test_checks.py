@@ -6,7 +6,8 @@ import pytest
 
 from index.articles import Passage
 from qa.assistant import _drawn_on
-from qa.evidence import answer_type, supports
+from qa.evidence import answer_type, misplaces_role, new_names, supports
+from qa.referent import referent
 from qa.retrieve import Hit
 from qa.verify import problem
 
@@ -19,6 +20,7 @@ DONBASS = (
 )
 COVER = "French officials said the six Russians worked under diplomatic cover."
 DGSI = "The DGSI, France's domestic intelligence service, had identified a covert operation on April 10."
+ENVOY = "Peskov shares the concerns of Russia's Ambassador to the US Anatoly Antonov, who reported the attempts."
 
 
 @pytest.mark.parametrize(
@@ -75,6 +77,13 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
             "unanim",
         ),
         ("The Foreign Minister.", "What did Lavrov say Western countries could not find?", LAVROV, "only says who"),
+        # The owner of a thing is the one the source gives it to, not another name of that sentence.
+        (
+            "Soldatov said Beseda's imprisonment sent a message, and Soldatov's imprisonment too.",
+            "Who said the imprisonment sent a message?",
+            "Soldatov, an expert, said Beseda's imprisonment sent a message.",
+            "wrong owner: Soldatov's imprisonment",
+        ),
         (
             "The Donbass republics were Ukraine.",
             "Which Donbass republics did Moscow recognise?",
@@ -86,6 +95,12 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
 def test_answers_that_must_not_be_shown(answer: str, question: str, focus: str, reason: str) -> None:
     found = problem(answer, question, [focus], [focus])
     assert found and reason in found
+
+
+def test_a_name_joined_to_words_of_another_sentence_is_not_shown() -> None:
+    focus = ["The Times reports that officers were dismissed.", "Philip Ingram, an officer, told Insider."]
+    found = problem("The Times reports that Philip Ingram.", "Who said the officers will no longer work?", focus, focus)
+    assert found and "joins a name" in found
 
 
 @pytest.mark.parametrize(
@@ -119,3 +134,48 @@ def test_an_answer_cites_each_sentence_it_draws_words_from() -> None:
     assert _drawn_on("Butina was elected in 2019.", "When was Butina elected?", chosen) == [0]
     both = "Butina, who founded Right to Bear Arms, was elected in 2019."
     assert sorted(_drawn_on(both, "When was Butina elected?", chosen)) == [0, 1]
+
+
+def test_a_post_given_to_another_place_does_not_answer_who_holds_it() -> None:
+    assert misplaces_role("Who is the US ambassador to Russia?", ENVOY)
+    assert not misplaces_role("Who is Russia's ambassador to the US?", ENVOY)
+    assert misplaces_role("Who is the head of the FSB?", "Beseda, head of the Fifth Service, was arrested.")
+    # Outside "who" questions the object may be the answer itself.
+    assert not misplaces_role("Which republics of the Donbass did Moscow recognise?", DONBASS)
+
+
+def test_an_acronym_is_not_the_city_asked_for() -> None:
+    assert new_names("In which French city was the operation uncovered?", DGSI) == set()
+    assert new_names("Which agency uncovered the operation?", DGSI) == {"dgsi", "france"}
+    assert new_names("In which city did it happen?", "The DGSI found it in Lyon.") == {"lyon"}
+
+
+STORY = (
+    "Sergei Beseda has been sent to Lefortovo prison. He was sacked for lying, according to Grozev.\n"
+    'He added: "They will no longer work for the FSB."\n'
+    "Andrei Soldatov, an expert on the security services, said Beseda's imprisonment sent a message.\n"
+    'He said: "I was surprised. Putin could have fired him."\n'
+    "Butina was born in 1988, according to the BBC.\n"
+    "She founded a gun-rights group."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "named_in"),
+    [
+        ("He was sacked", "Beseda", "Sergei Beseda has"),  # the subject of the sentence before
+        ("He added", "Grozev", "He was sacked"),  # the speaker of the sentence before, not its subject
+        ("He said", "Soldatov", "Andrei Soldatov"),  # not the owner in "Beseda's imprisonment"
+        ("Putin could", "Soldatov", "Andrei Soldatov"),  # the quote goes on in a paragraph opened by "He said"
+        ("She founded", "Butina", "Butina was born"),  # the BBC is an organisation, not "she"
+    ],
+)
+def test_who_he_or_she_is(sentence: str, name: str, named_in: str) -> None:
+    found = referent(STORY, STORY.index(sentence))
+    assert found is not None
+    assert found.name == name
+    assert STORY.startswith(named_in, found.start)
+
+
+def test_a_sentence_naming_its_subject_has_no_referent() -> None:
+    assert referent(STORY, STORY.index("Andrei Soldatov")) is None
