@@ -158,6 +158,7 @@ class Assistant:
         ]
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
+        chosen += self._rest_of_quote(chosen)
         ranked = self._ranked_sentences(asked, chosen, said) if chosen else []
         if not ranked:
             yield from _abstain(question, searched, sources, timings, started)
@@ -210,6 +211,24 @@ class Assistant:
                     extra.append(Hit(near, hits[-1].score if hits else 0.0))
         return extra
 
+    def _rest_of_quote(self, chosen: list[Hit]) -> list[Hit]:
+        """The rest of the paragraph when a chosen passage carries on someone's words ("He said: ..."): a quote
+        runs on over its paragraph, which passages may split, and its answer may sit in another part."""
+        known = {h.passage.id for h in chosen}
+        extra: list[Hit] = []
+        for hit in chosen:
+            passage = hit.passage
+            text = self.article(passage.article_id).text
+            if referent(text, passage.start) is None:
+                continue
+            first = text.rfind("\n", 0, passage.start) + 1
+            last = text.find("\n", passage.end) % (len(text) + 1)  # -1 (no newline) becomes the end
+            for near in self._retriever.around(passage.article_id, first, last):
+                if near.id not in known and first <= near.start and near.end <= last:
+                    known.add(near.id)
+                    extra.append(Hit(near, hit.score))
+        return extra
+
     def _generate(self, question: str, chosen: list[Hit]) -> Iterator[tuple[str, list[Citation]]]:
         """Stream the model's answer one verified sentence at a time; stop at the first that fails."""
         focus = [h.passage.text for h in chosen]
@@ -247,19 +266,18 @@ class Assistant:
     ) -> tuple[str, list[Citation]] | None:
         """The sentence with answer-wide citation numbers and its newly numbered citations; None if it fails.
 
-        The model saw no numbers, so any [n] it writes is dropped; the citations are the sentences it drew on.
+        The model saw no numbers, so any [n] it writes is dropped; the citation is the sentence it drew on.
         """
         body = _without_meta_lead(MARKER.sub("", raw).strip())
         for short in _shortenings(body):
-            used = _drawn_on(short, question, chosen)
-            if not problem(short, question, [chosen[i].passage.text for i in used], focus):
+            source = _drawn_on(short, question, chosen)
+            if not problem(short, question, [chosen[source].passage.text], focus):
                 break
         else:
             return None
-        new = [self._citation(chosen[i].passage, chosen[i].score) for i in used if i not in numbering]
-        for i in used:
-            numbering.setdefault(i, len(numbering) + 1)
-        return _with_marker(short, "".join(f"[{numbering[i]}]" for i in used)), new
+        new = [] if source in numbering else [self._citation(chosen[source].passage, chosen[source].score)]
+        numbering.setdefault(source, len(numbering) + 1)
+        return _with_marker(short, f"[{numbering[source]}]"), new
 
     def _ranked_sentences(
         self, question: str, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()
@@ -292,7 +310,14 @@ class Assistant:
             ((score + float(similarity[0] @ similarity[i + 1]), hit) for i, (score, hit, _) in enumerate(candidates)),
             key=lambda pair: -pair[0],
         )
-        return scored
+        # A sentence read with the one naming "he" overlaps that sentence alone: keep the better of the two.
+        ranked: list[tuple[float, Hit]] = []
+        for score, hit in scored:
+            if not _overlaps(
+                hit.passage, tuple((h.passage.article_id, h.passage.start, h.passage.end) for _, h in ranked)
+            ):
+                ranked.append((score, hit))
+        return ranked
 
     def _read(self, passage: Passage) -> str:
         """The passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words."""
@@ -392,18 +417,12 @@ def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool
     return any(a == passage.article_id and s < passage.end and passage.start < e for a, s, e in spans)
 
 
-def _drawn_on(sentence: str, question: str, chosen: list[Hit]) -> list[int]:
-    """The chosen sentences an answer draws on: the one sharing most of what it adds to the question, then
-    each other one that gives words the ones before do not (an answer can join two sentences)."""
+def _drawn_on(sentence: str, question: str, chosen: list[Hit]) -> int:
+    """The chosen sentence an answer draws on: the one holding most of what it adds to the question (the
+    checks require one sentence to hold all of it: a small model joining two sentences misstates both)."""
     added = (content_terms(sentence) | numbers(sentence)) - content_terms(question)
-    held = [added & (content_terms(h.passage.text) | numbers(h.passage.text)) for h in chosen]
-    used: list[int] = []
-    covered: set[str] = set()
-    for i in sorted(range(len(chosen)), key=lambda i: -len(held[i])):
-        if not used or held[i] - covered:
-            used.append(i)
-            covered |= held[i]
-    return used
+    held = [len(added & (content_terms(h.passage.text) | numbers(h.passage.text))) for h in chosen]
+    return held.index(max(held))
 
 
 def _pieces(text: str, cited: list[Citation]) -> Iterator[tuple[str, list[Citation]]]:

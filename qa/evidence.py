@@ -86,10 +86,11 @@ def holds_answer_type(kind: str, question: str, text: str) -> bool:
 
 def new_names(question: str, text: str) -> set[str]:
     """Names in `text` that the question does not give, leaving out months, weekdays and nationalities, the
-    country of a nationality the question gives ("France" for "Which French city"), and acronyms when the
-    question asks for a city or town."""
+    first names and titles of a person it gives ("Sergei" of "Sergei Beseda"), the country of a nationality
+    it gives ("France" for "Which French city"), and acronyms when it asks for a city or town."""
     asked = names(question)
     excluded = {country_of(n) for n in asked}
+    excluded |= {w for group in name_groups(text) if words(group)[-1] in asked for w in words(group)}
     if _SETTLEMENT.search(question):
         excluded |= {a.lower() for a in re.findall(r"\b[A-Z]{2,}\b", text)}
     return {n for n in names(text) - asked if not _DATE.fullmatch(n) and not is_demonym(n) and n not in excluded}

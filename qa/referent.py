@@ -42,13 +42,18 @@ def referent(text: str, start: int, depth: int = 2) -> Referent | None:
     return referent(text, s, depth - 1) if depth and _PRONOUN.match(text, s) else None
 
 
+def speakers(text: str) -> list[str]:
+    """The people the text quotes, in order: "according to Grozev", "Soldatov, an expert, said"."""
+    found = (_person(next(g for g in match.groups() if g)) for match in _SPEAKER.finditer(text))
+    return [name for name in found if name]
+
+
 def _named(sentence: str) -> str | None:
     """The person a sentence quotes, else its subject when it opens with a name; not an acronym (an
     organisation), a possessive ("Beseda's imprisonment") or a nationality."""
-    for match in _SPEAKER.finditer(sentence):
-        name = _person(next(g for g in match.groups() if g))
-        if name:
-            return name
+    quoted = speakers(sentence)
+    if quoted:
+        return quoted[0]
     if _PRONOUN.match(sentence):
         return None
     opening = _OPENER.match(sentence)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.evidence import answer_type, holds_answer_type, new_names
+from qa.referent import speakers
 from qa.text import content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -93,14 +94,17 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         holders = [f for f in focus if given & numbers(f)]
         if predicate and holders and not any(predicate <= content_terms(f) for f in holders):
             return "its number comes from another statement"
+    # One sentence must hold it all: "The Times reports" + "Philip Ingram" from two sentences says neither.
+    if not any(new_terms <= content_terms(f) for f in focus):
+        return "joins words from different sentences"
     if kind in ("person", "name"):
-        if not any(new_terms <= content_terms(f) for f in focus):
-            return "joins a name to words from another sentence"
         given = new_names(question, body) & names(focus_text)
         if not given:
             return "its name is not the one the answering sentences give"
         if not names_asked_for(question, body, focus):
             return "its name is not next to what the question asks about"
+        if _ASKS_WHO_SAID.search(question) and not given & {n.lower() for n in speakers(focus_text)}:
+            return "does not name anyone the sentences quote"
     return None
 
 
@@ -117,6 +121,8 @@ def _misowned(body: str, source: str) -> str | None:
             return f"{owner}'s {thing}"
     return None
 
+
+_ASKS_WHO_SAID = re.compile(r"^\s*who (said|told|stated|claimed|added|wrote|tweeted|warned|argued)\b", re.I)
 
 # Asking who someone is, or their post, is answered by their title ("Foreign Minister").
 _ASKS_FOR_TITLE = re.compile(r"^\s*who\b|\b(post|title|position|job|role|office)\b", re.I)
