@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from index.articles import Article, Passage
 from index.embed import shared_embedder
@@ -23,7 +23,7 @@ from qa.evidence import CONTEXT_BEFORE, answer_type, misplaces_role, sentence_sc
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
-from qa.referent import referent
+from qa.referent import Referent, referent
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.text import content_terms, numbers
@@ -164,7 +164,8 @@ class Assistant:
             yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
-        focus = [hit for score, hit in ranked[:FOCUS_SENTENCES] if score >= ranked[0][0] - FOCUS_MARGIN]
+        best = [r for r in ranked[:FOCUS_SENTENCES] if r.score >= ranked[0].score - FOCUS_MARGIN]
+        focus = [r.hit for r in best]
         pieces: list[str] = []
         citations: list[Citation] = []
         # The model sees only the sentences that answer: a tiny prompt (fast first token) and a focused
@@ -183,15 +184,15 @@ class Assistant:
         extractive = not pieces
         if extractive:
             # A "why" is often told over two sentences; otherwise the sentences as good as the best.
-            quoted = [hit for _, hit in ranked[:MAX_SENTENCES]] if kind == "reason" else focus
-            texts = [self._read(h.passage) for h in quoted]
+            quoted = ranked[:MAX_SENTENCES] if kind == "reason" else best
+            texts = [r.read for r in quoted]
             if kind in ("person", "name") and not names_asked_for(asked, " ".join(texts), texts):
                 # The best sentences name no one where the question points ("which university"): no answer.
                 yield from _abstain(question, searched, sources, timings, started)
                 return
-            citations = [self._citation(h.passage, h.score) for h in quoted]
+            citations = [self._citation(r.hit.passage, r.hit.score) for r in quoted]
             quote = " ".join(
-                _with_marker(" ".join(h.passage.text.split()), f"[{i}]") for i, h in enumerate(quoted, start=1)
+                _with_marker(" ".join(r.hit.passage.text.split()), f"[{i}]") for i, r in enumerate(quoted, start=1)
             )
             pieces = [quote]
             timings["first_text"] = perf_counter() - started
@@ -212,17 +213,22 @@ class Assistant:
         return extra
 
     def _rest_of_quote(self, chosen: list[Hit]) -> list[Hit]:
-        """The rest of the paragraph when a chosen passage carries on someone's words ("He said: ..."): a quote
-        runs on over its paragraph, which passages may split, and its answer may sit in another part."""
+        """The rest of a quote a chosen passage belongs to: its paragraph when it carries on someone's words
+        ("He said: ..."), and the next paragraph when that carries the quote on. Passages split a quote, and
+        its answer may sit in another part."""
         known = {h.passage.id for h in chosen}
         extra: list[Hit] = []
         for hit in chosen:
             passage = hit.passage
             text = self.article(passage.article_id).text
-            if referent(text, passage.start) is None:
+            carried = referent(text, passage.start) is not None
+            first = text.rfind("\n", 0, passage.start) + 1 if carried else passage.end
+            last = _paragraph_end(text, passage.end)
+            following = len(text) - len(text[last:].lstrip())
+            if text.startswith(('"', "“"), following) and referent(text, following):
+                last = _paragraph_end(text, following)
+            elif not carried:
                 continue
-            first = text.rfind("\n", 0, passage.start) + 1
-            last = text.find("\n", passage.end) % (len(text) + 1)  # -1 (no newline) becomes the end
             for near in self._retriever.around(passage.article_id, first, last):
                 if near.id not in known and first <= near.start and near.end <= last:
                     known.add(near.id)
@@ -281,7 +287,7 @@ class Assistant:
 
     def _ranked_sentences(
         self, question: str, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()
-    ) -> list[tuple[float, Hit]]:
+    ) -> list[Ranked]:
         """The sentences of the chosen passages with their scores, best answer first, each as its own passage.
 
         A sentence scores by shared meaning-bearing words and the kind of answer asked for
@@ -289,7 +295,7 @@ class Assistant:
         passage. Sentences in `said` (already cited) are left out unless nothing else is left, and so are
         sentences giving the post asked about to another place (`misplaces_role`).
         """
-        candidates: list[tuple[float, Hit, str]] = []
+        candidates: list[Ranked] = []
         who = answer_type(question) == "person"
         for rank, hit in enumerate(chosen):
             text = self.article(hit.passage.article_id).text
@@ -301,28 +307,26 @@ class Assistant:
                 sentence = Passage(hit.passage.article_id, start, end, text[start:end], hit.passage.section)
                 if _overlaps(sentence, said) or misplaces_role(question, sentence.text):
                     continue
-                read = self._read(sentence)
-                candidates.append((sentence_score(question, read) - 0.01 * rank, Hit(sentence, hit.score), read))
+                # Read with who "He" is, unless the sentence naming him was joined on.
+                read = sentence.text if who else _read_as(person, sentence.text)
+                candidates.append(Ranked(sentence_score(question, read) - 0.01 * rank, Hit(sentence, hit.score), read))
         if not candidates and said:
             return self._ranked_sentences(question, chosen)
-        similarity = shared_embedder().encode([question] + [read for _, _, read in candidates])
+        similarity = shared_embedder().encode([question] + [c.read for c in candidates])
         scored = sorted(
-            ((score + float(similarity[0] @ similarity[i + 1]), hit) for i, (score, hit, _) in enumerate(candidates)),
-            key=lambda pair: -pair[0],
+            (c._replace(score=c.score + float(similarity[0] @ similarity[i + 1])) for i, c in enumerate(candidates)),
+            key=lambda c: -c.score,
         )
-        # A sentence read with the one naming "he" overlaps that sentence alone: keep the better of the two.
-        ranked: list[tuple[float, Hit]] = []
-        for score, hit in scored:
-            if not _overlaps(
-                hit.passage, tuple((h.passage.article_id, h.passage.start, h.passage.end) for _, h in ranked)
-            ):
-                ranked.append((score, hit))
+        # A sentence joined to the one naming "he" overlaps that sentence alone: keep the better of the two.
+        ranked: list[Ranked] = []
+        for candidate in scored:
+            kept = tuple((r.hit.passage.article_id, r.hit.passage.start, r.hit.passage.end) for r in ranked)
+            if not _overlaps(candidate.hit.passage, kept):
+                ranked.append(candidate)
         return ranked
 
     def _read(self, passage: Passage) -> str:
-        """The passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words."""
-        person = referent(self.article(passage.article_id).text, passage.start)
-        return f"{person.name}: {passage.text}" if person else passage.text
+        return _read_as(referent(self.article(passage.article_id).text, passage.start), passage.text)
 
     def _context(self, passage: Passage) -> str:
         """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""
@@ -334,6 +338,14 @@ class Assistant:
     def _citation(self, passage: Passage, score: float) -> Citation:
         title = self.article(passage.article_id).title
         return Citation(passage.article_id, title, passage.text, passage.start, passage.end, round(score, 4))
+
+
+class Ranked(NamedTuple):
+    """A candidate answering sentence: its score, the sentence as a passage, and the text it was scored as."""
+
+    score: float
+    hit: Hit
+    read: str
 
 
 class Conversation:
@@ -411,6 +423,16 @@ def _shortenings(sentence: str) -> Iterator[str]:
         # An odd cut would leave an open aside: "Philip Ingram, a former officer." answers nothing.
         if n % 2 == 0 and len(sentence[:cut].split()) >= 3:
             yield sentence[:cut].rstrip() + "."
+
+
+def _read_as(person: Referent | None, text: str) -> str:
+    """A passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words."""
+    return f"{person.name}: {text}" if person else text
+
+
+def _paragraph_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
 
 
 def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool:

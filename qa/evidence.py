@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from index.split import sentence_spans
-from qa.text import STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
+from qa.text import CALENDAR, STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 _DURATION = re.compile(
     r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
@@ -20,10 +20,7 @@ _DURATION = re.compile(
     re.I,
 )
 _DATE = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|last (week|month|year)|"
-    r"(19|20)\d\d|week|month|year)\b",
-    re.I,
+    rf"\b({'|'.join(CALENDAR)}|yesterday|today|last (week|month|year)|(19|20)\d\d|week|month|year)\b", re.I
 )
 _REASON = re.compile(
     r"\b(because|due to|as a result|over|for|so that|in order to|amid|"
@@ -90,9 +87,13 @@ def new_names(question: str, text: str) -> set[str]:
     it gives ("France" for "Which French city"), and acronyms when it asks for a city or town."""
     asked = names(question)
     excluded = {country_of(n) for n in asked}
-    excluded |= {w for group in name_groups(text) if words(group)[-1] in asked for w in words(group)}
+    people = [set(words(group)) for group in name_groups(question)]
+    for group in name_groups(text):  # the same person: all the question calls them ("Hunter Biden" is not Joe)
+        parts = words(group)
+        if parts[-1] in asked and any(person <= set(parts) for person in people):
+            excluded |= set(parts)
     if _SETTLEMENT.search(question):
-        excluded |= {a.lower() for a in re.findall(r"\b[A-Z]{2,}\b", text)}
+        excluded |= {a.lower() for a in re.findall(r"\b[A-Z]{3,5}\b(?!\s*\()", text)}  # not "GENEVA (Reuters)"
     return {n for n in names(text) - asked if not _DATE.fullmatch(n) and not is_demonym(n) and n not in excluded}
 
 
@@ -147,18 +148,20 @@ _ROLE = re.compile(r"(?=\b([A-Za-z]{4,}) (to|of|in|for|at) (?:the )?([A-Z][\w'â€
 
 
 def misplaces_role(question: str, sentence: str) -> bool:
-    """Whether the sentence gives the post a "who" question asks about to another place or body: "Russia's
-    Ambassador to the US Anatoly Antonov" does not say who the US ambassador to Russia is. (In other
-    questions the object may be the answer itself: "which republics of the Donbass" / "republics of Donetsk".)"""
+    """Whether the sentence swaps the sides of the post a "who" question asks about: "Russia's Ambassador to
+    the US Anatoly Antonov" does not say who the US ambassador to Russia is. Only a holder the question
+    itself names counts as the other side ("director of the Central Intelligence Agency" may be the CIA's);
+    in other questions the object may be the answer itself ("republics of the Donbass" / "of Donetsk")."""
     if answer_type(question) != "person":
         return False
+    named = set(words(" ".join(re.findall(r"\b[A-Z][\w'â€™-]*", question))))  # "US" too, though a stopword
     given = [(role.lower(), prep, set(words(holder))) for role, prep, holder in _ROLE.findall(sentence)]
     for role, prep, holder in _ROLE.findall(question):
         if role.lower() in STOPWORDS:
             continue
         asked = set(words(holder))
         held = [h for r, p, h in given if (r, p) == (role.lower(), prep)]
-        if held and not any(h & asked for h in held):
+        if held and not any(h & asked for h in held) and any(h & named for h in held):
             return True
     return False
 

@@ -7,17 +7,21 @@ import re
 from dataclasses import dataclass
 
 from index.split import sentence_spans
-from qa.text import is_demonym
+from qa.text import CALENDAR, STOPWORDS, is_demonym
 
 LOOK_BACK = 1000  # characters searched for the sentence that names the person
 _PRONOUN = re.compile(r"(He|She)\b")
 _NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
 _VERB = r"(?:said|says|stated|states|added|adds|claimed|claims|explained|noted|wrote|tweeted|warned|argued|insisted)"
-# "according to Grozev", "Andrei Soldatov, an expert on ..., said", "stated Interior Minister Gerald Darmanin"
+# "according to Grozev", "Andrei Soldatov, an expert on ..., said", '"...," stated Interior Minister Gerald
+# Darmanin' (after a quote only: in "the president said Russia would respond" Russia is not the speaker)
 _SPEAKER = re.compile(
-    rf"according to (?:the )?({_NAME})|({_NAME})(?:, [^,]{{1,80}},)? (?:{_VERB}|told)\b|\b{_VERB} ({_NAME})"
+    rf"according to (?:the )?({_NAME})|({_NAME})(?:, [^,]{{1,80}},)? (?:{_VERB}|told)\b"
+    rf"|[,\"”’]\s*{_VERB} ({_NAME})"
 )
 _OPENER = re.compile(rf"({_NAME})")
+_ASIDE = re.compile(r", (who\b|whose\b|\d+,|(a|an|the) [^,]{1,60},)")
+_QUOTES = ('"', "“")
 
 
 @dataclass(frozen=True)
@@ -27,19 +31,44 @@ class Referent:
 
 
 def referent(text: str, start: int, depth: int = 2) -> Referent | None:
-    """Who a sentence at `start` opening with He/She, or standing in a paragraph that opens so, refers to."""
+    """Who the sentence at `start` is about or quotes when it does not say: it opens with He/She, or it
+    stands in a quote opened by a paragraph that does ('He said: "... Putin could have ...'), or its
+    paragraph carries on the last paragraph's quote."""
     paragraph = text.rfind("\n", 0, start) + 1
-    opener = start if _PRONOUN.match(text, start) else paragraph if _PRONOUN.match(text, paragraph) else None
-    if opener is None:
-        return None
+    if _PRONOUN.match(text, start):
+        opener = start
+    elif _PRONOUN.match(text, paragraph) and _open_quote(text[paragraph:start]):
+        opener = paragraph
+    else:
+        return _quoted_on(text, paragraph, depth)
     before = sentence_spans(text, max(0, opener - LOOK_BACK), opener)
     if not before:
         return None
     s, e = before[-1]
-    name = _named(text[s:e])
+    name = named(text[s:e], text)
     if name:
         return Referent(s, name)
-    return referent(text, s, depth - 1) if depth and _PRONOUN.match(text, s) else None
+    return referent(text, s, depth - 1) if depth else None
+
+
+def _quoted_on(text: str, paragraph: int, depth: int) -> Referent | None:
+    """The speaker of a quote carried into this paragraph: news style opens every paragraph of a long quote
+    with a quote mark and closes only the last, so the paragraph before leaves its quote open."""
+    if depth < 0 or not text.startswith(_QUOTES, paragraph):
+        return None
+    end = len(text[:paragraph].rstrip())
+    first = text.rfind("\n", 0, end) + 1
+    if not _open_quote(text[first:end]):
+        return None
+    for s, e in reversed(sentence_spans(text, first, end)):
+        quoted = speakers(text[s:e])
+        if quoted:
+            return Referent(s, quoted[0])
+    return referent(text, first, depth - 1)
+
+
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 def speakers(text: str) -> list[str]:
@@ -48,20 +77,26 @@ def speakers(text: str) -> list[str]:
     return [name for name in found if name]
 
 
-def _named(sentence: str) -> str | None:
-    """The person a sentence quotes, else its subject when it opens with a name; not an acronym (an
-    organisation), a possessive ("Beseda's imprisonment") or a nationality."""
+def named(sentence: str, story: str) -> str | None:
+    """The person a sentence quotes, else its subject when it opens with a name: a full name ("Sergei
+    Beseda"), one with an aside ("Butina, who ..."), or one the story capitalises mid-sentence too. A lone
+    capitalised opener may be an ordinary word ("However, ...", "Last year, ...")."""
     quoted = speakers(sentence)
     if quoted:
         return quoted[0]
-    if _PRONOUN.match(sentence):
-        return None
     opening = _OPENER.match(sentence)
-    return _person(opening.group(1)) if opening else None
+    name = _person(opening.group(1)) if opening else None
+    if not name:
+        return None
+    full = " " in opening.group(1) or _ASIDE.match(sentence, opening.end())
+    return name if full or re.search(rf"[a-z,] {re.escape(name)}\b", story) else None
 
 
 def _person(group: str) -> str | None:
-    last = group.split()[-1]
-    if last.isupper() or last.endswith(("'s", "’s")) or is_demonym(last) or last in ("The", "A", "An"):
+    """The surname of a name group that could be a person: not a pronoun or other common word ("He said",
+    "But"), an acronym (an organisation), a possessive ("Beseda's imprisonment"), a nationality or a date."""
+    first, last = group.split()[0], group.split()[-1]
+    common = first.lower() in STOPWORDS or last.lower() in STOPWORDS or last.lower() in CALENDAR
+    if common or last.isupper() or last.endswith(("'s", "’s")) or is_demonym(last) or last in ("The", "A", "An"):
         return None
     return last

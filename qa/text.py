@@ -16,6 +16,10 @@ through thus to told too under until up upon us very was we were what whatever w
 who whom whose why will with within without would yet you your yours
 """.split()
 )
+CALENDAR = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+).split()
 QUESTION_WORDS = frozenset(["what", "which", "who", "whom", "whose", "when", "where", "why", "how"])
 
 _NUMBER_WORDS = {

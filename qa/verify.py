@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from qa.evidence import answer_type, holds_answer_type, new_names
-from qa.referent import speakers
-from qa.text import content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
+from qa.referent import named, speakers
+from qa.text import STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -46,9 +46,9 @@ _META = re.compile(r"\b(the|this) (article|passage|text|question|answer)s?\b|\bp
 def problem(sentence: str, question: str, cited: list[str], focus: list[str]) -> str | None:
     """Why this answer sentence must not be shown, or None when it passes every check.
 
-    `focus` are the sentences that best answer the question: what the answer adds must come from them,
-    so a fact that is true elsewhere in the passage (another number, another person) is not passed off
-    as the answer.
+    `focus` are the sentences that best answer the question and `cited` the one the answer draws on: what
+    the answer adds must all come from one of them, so a fact that is true elsewhere in the passage
+    (another number, another person) is not passed off as the answer, nor are two sentences run together.
     """
     body = MARKER.sub("", sentence).strip()
     tokens = words(body)
@@ -95,7 +95,7 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         if predicate and holders and not any(predicate <= content_terms(f) for f in holders):
             return "its number comes from another statement"
     # One sentence must hold it all: "The Times reports" + "Philip Ingram" from two sentences says neither.
-    if not any(new_terms <= content_terms(f) for f in focus):
+    if not any(new_terms <= content_terms(c) for c in cited):
         return "joins words from different sentences"
     if kind in ("person", "name"):
         given = new_names(question, body) & names(focus_text)
@@ -103,7 +103,8 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
             return "its name is not the one the answering sentences give"
         if not names_asked_for(question, body, focus):
             return "its name is not next to what the question asks about"
-        if _ASKS_WHO_SAID.search(question) and not given & {n.lower() for n in speakers(focus_text)}:
+        quoted = speakers(focus_text) + [named(f, focus_text) or "" for f in focus]
+        if _ASKS_WHO_SAID.search(question) and not given & {n.lower() for n in quoted}:
             return "does not name anyone the sentences quote"
     return None
 
@@ -116,6 +117,8 @@ def _misowned(body: str, source: str) -> str | None:
     says "Beseda's imprisonment" (a small model swaps the names of one sentence)."""
     owned = {(owner.lower(), stem(thing)) for owner, thing in _OWNED.findall(source)}
     for owner, thing in _OWNED.findall(body):
+        if owner.lower() in STOPWORDS:  # "It's a", "That's"
+            continue
         things = {t for o, t in owned if o != owner.lower()}
         if stem(thing) in things and (owner.lower(), stem(thing)) not in owned:
             return f"{owner}'s {thing}"

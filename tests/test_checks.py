@@ -142,7 +142,9 @@ def test_an_answer_cites_the_sentence_it_draws_on() -> None:
 def test_a_post_given_to_another_place_does_not_answer_who_holds_it() -> None:
     assert misplaces_role("Who is the US ambassador to Russia?", ENVOY)
     assert not misplaces_role("Who is Russia's ambassador to the US?", ENVOY)
-    assert misplaces_role("Who is the head of the FSB?", "Beseda, head of the Fifth Service, was arrested.")
+    # A holder the question does not name may be the same one named another way.
+    assert not misplaces_role("Who is the director of the CIA?", "Burns, director of the Central Intelligence Agency.")
+    assert not misplaces_role("Who is the US ambassador to Russia?", "Sullivan, the US ambassador to Moscow, spoke.")
     # Outside "who" questions the object may be the answer itself.
     assert not misplaces_role("Which republics of the Donbass did Moscow recognise?", DONBASS)
 
@@ -150,6 +152,7 @@ def test_a_post_given_to_another_place_does_not_answer_who_holds_it() -> None:
 def test_the_first_name_of_the_person_asked_about_is_not_a_new_name() -> None:
     question = "Who said Beseda was sacked?"
     assert new_names(question, "Sergei Beseda was sacked, according to Grozev.") == {"grozev"}
+    assert new_names("Who is Hunter Biden's father?", "Joe Biden, Hunter Biden's father, spoke.") == {"joe"}
     assert new_names("Who is Russia's ambassador to the US?", ENVOY) == {"ambassador", "peskov", "anatoly", "antonov"}
 
 
@@ -164,7 +167,7 @@ STORY = (
     'He added: "They will no longer work for the FSB."\n'
     "Andrei Soldatov, an expert on the security services, said Beseda's imprisonment sent a message.\n"
     'He said: "I was surprised. Putin could have fired him."\n'
-    "Butina was born in 1988, according to the BBC.\n"
+    "Maria Butina was born in 1988, according to the BBC.\n"
     "She founded a gun-rights group."
 )
 
@@ -176,7 +179,7 @@ STORY = (
         ("He added", "Grozev", "He was sacked"),  # the speaker of the sentence before, not its subject
         ("He said", "Soldatov", "Andrei Soldatov"),  # not the owner in "Beseda's imprisonment"
         ("Putin could", "Soldatov", "Andrei Soldatov"),  # the quote goes on in a paragraph opened by "He said"
-        ("She founded", "Butina", "Butina was born"),  # the BBC is an organisation, not "she"
+        ("She founded", "Butina", "Maria Butina was born"),  # the BBC is an organisation, not "she"
     ],
 )
 def test_who_he_or_she_is(sentence: str, name: str, named_in: str) -> None:
