@@ -191,3 +191,25 @@ def test_who_he_or_she_is(sentence: str, name: str, named_in: str) -> None:
 
 def test_a_sentence_naming_its_subject_has_no_referent() -> None:
     assert referent(STORY, STORY.index("Andrei Soldatov")) is None
+
+
+def test_a_quote_carried_into_the_next_paragraph_keeps_its_speaker() -> None:
+    story = 'Philip Ingram, an officer, told Insider: "They failed.\n\n"It is almost a perfect storm."'
+    found = referent(story, story.index('"It is'))
+    assert found is not None and found.name == "Ingram" and found.start == 0
+    closed = 'Philip Ingram, an officer, told Insider: "They failed."\n\n"It is almost a perfect storm."'
+    assert referent(closed, closed.index('"It is')) is None
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "However, the officers were freed. He added: they are gone.",  # a sentence adverb is no one
+        "In Moscow, police arrested two men. He said it was fine.",
+        "The president said Russia would respond. He said more.",  # Russia is what was said, not who said it
+        "Beseda was arrested.\nHe was sacked. Putin then fired Bortnikov.",  # names its own subject, no quote
+    ],
+)
+def test_no_referent_is_made_up(story: str) -> None:
+    last = story.rindex(". ") + 2
+    assert referent(story, last) is None
