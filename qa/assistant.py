@@ -23,7 +23,7 @@ from qa.evidence import CONTEXT_BEFORE, answer_type, misplaces_role, sentence_sc
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
-from qa.referent import Referent, referent
+from qa.referent import Referent, paragraph_end, referent
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.text import content_terms, numbers
@@ -223,10 +223,10 @@ class Assistant:
             text = self.article(passage.article_id).text
             carried = referent(text, passage.start) is not None
             first = text.rfind("\n", 0, passage.start) + 1 if carried else passage.end
-            last = _paragraph_end(text, passage.end)
+            last = paragraph_end(text, passage.end)
             following = len(text) - len(text[last:].lstrip())
             if text.startswith(('"', "“"), following) and referent(text, following):
-                last = _paragraph_end(text, following)
+                last = paragraph_end(text, following)
             elif not carried:
                 continue
             for near in self._retriever.around(passage.article_id, first, last):
@@ -303,7 +303,7 @@ class Assistant:
                 person = referent(text, start)
                 # "He added: ..." is read as Grozev's words; asked who, it is shown with the sentence naming him.
                 if person and who:
-                    start = person.start
+                    start, end = min(start, person.start), max(end, person.end)
                 sentence = Passage(hit.passage.article_id, start, end, text[start:end], hit.passage.section)
                 if _overlaps(sentence, said) or misplaces_role(question, sentence.text):
                     continue
@@ -428,11 +428,6 @@ def _shortenings(sentence: str) -> Iterator[str]:
 def _read_as(person: Referent | None, text: str) -> str:
     """A passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words."""
     return f"{person.name}: {text}" if person else text
-
-
-def _paragraph_end(text: str, position: int) -> int:
-    end = text.find("\n", position)
-    return len(text) if end < 0 else end
 
 
 def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool:

@@ -11,7 +11,19 @@ from __future__ import annotations
 import re
 
 from index.split import sentence_spans
-from qa.text import CALENDAR, STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
+from qa.text import (
+    CALENDAR,
+    STOPWORDS,
+    content_terms,
+    country_of,
+    is_demonym,
+    name_groups,
+    names,
+    numbers,
+    same_place,
+    stem,
+    words,
+)
 
 _DURATION = re.compile(
     r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
@@ -48,7 +60,8 @@ ANSWER_TYPES = (
     (
         "person",
         re.compile(
-            r"^\s*who ((is|was|are|were) (the|a|an)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom\b|^\s*whose\b|"
+            r"^\s*who ((is|was|are|were) (the|a|an|[A-Z][\w-]*['’]s)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom\b|"
+            r"^\s*whose\b|"
             r"\bwhich (person|official|minister|spokes\w+)\b",
             re.I,
         ),
@@ -148,20 +161,19 @@ _ROLE = re.compile(r"(?=\b([A-Za-z]{4,}) (to|of|in|for|at) (?:the )?([A-Z][\w'�
 
 
 def misplaces_role(question: str, sentence: str) -> bool:
-    """Whether the sentence swaps the sides of the post a "who" question asks about: "Russia's Ambassador to
-    the US Anatoly Antonov" does not say who the US ambassador to Russia is. Only a holder the question
-    itself names counts as the other side ("director of the Central Intelligence Agency" may be the CIA's);
-    in other questions the object may be the answer itself ("republics of the Donbass" / "of Donetsk")."""
+    """Whether the sentence gives the post a "who" question asks about to another place or body: "Russia's
+    Ambassador to the US Anatoly Antonov" does not say who the US ambassador to Russia is, nor "the French
+    Ambassador to Ukraine" who Russia's ambassador to France is. A holder named another way is the same
+    ("the CIA" / "the Central Intelligence Agency", "Russia" / "Moscow"). In other questions the object may
+    be the answer itself ("which republics of the Donbass" / "republics of Donetsk")."""
     if answer_type(question) != "person":
         return False
-    named = set(words(" ".join(re.findall(r"\b[A-Z][\w'’-]*", question))))  # "US" too, though a stopword
-    given = [(role.lower(), prep, set(words(holder))) for role, prep, holder in _ROLE.findall(sentence)]
+    given = [(role.lower(), prep, words(holder)) for role, prep, holder in _ROLE.findall(sentence)]
     for role, prep, holder in _ROLE.findall(question):
         if role.lower() in STOPWORDS:
             continue
-        asked = set(words(holder))
         held = [h for r, p, h in given if (r, p) == (role.lower(), prep)]
-        if held and not any(h & asked for h in held) and any(h & named for h in held):
+        if held and not any(same_place(h, words(holder)) for h in held):
             return True
     return False
 

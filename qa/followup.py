@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.referent import speakers
 from qa.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups
 
 _PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
@@ -94,6 +95,9 @@ def _swap_tail(fragment: str, last: Turn) -> str | None:
     return f"{last.asked[: starts[-1]]}{fragment.rstrip('?!. ')}?"
 
 
+_SPEECH = {"say", "said", "tell", "told", "add", "added", "claim", "claimed", "call", "called", "describe", "think"}
+
+
 def _pronoun_before_names(question: str) -> bool:
     """A pronoun that comes before any name the question gives refers to an earlier turn
     ("What did he say about Beseda?"); one after a name usually refers to that name."""
@@ -152,7 +156,7 @@ def _swap_subject(fragment: str, last: Turn) -> str:
 def _resolve_pronouns(question: str, last: Turn) -> Standalone:
     """Replace he/she/his/her with the person the last turn named; keep the last question as the topic
     for 'it'/'they', or when it named no one."""
-    person = _person(last)
+    person = _person(last, bool(_SPEECH & set(re.findall(r"[a-z]+", question.lower()))))
     out: list[str] = []
     tokens = re.split(r"(\W+)", question)
     for i, token in enumerate(tokens):
@@ -171,8 +175,9 @@ def _resolve_pronouns(question: str, last: Turn) -> Standalone:
     return Standalone("".join(out), topic)
 
 
-def _person(turn: Turn) -> str | None:
-    """The person a turn named: a full name ("Dmitry Peskov") from its question or answer, else a single
+def _person(turn: Turn, speech: bool) -> str | None:
+    """The person a turn named: for a question about what "he" said, someone it quotes ("did Lavrov say",
+    not "the Cold War"); else a full name ("Dmitry Peskov") from its question or answer, else a single
     name; an owner is dropped ("Russia's Foreign Minister Sergey Lavrov" -> "Foreign Minister Sergey Lavrov").
     Not a nationality or an acronym ("FSB"), nor an owner alone ("Russia's ambassador"): they name no one."""
     candidates = [
@@ -185,6 +190,8 @@ def _person(turn: Turn) -> str | None:
         for name, text in candidates
         if "'" not in name and not name.isupper() and not any(is_demonym(w) for w in name.split())
     ]
+    voices = speakers(f"{turn.asked} {turn.answer}") if speech else []
+    quoted = [name for name, _ in people if any(name.endswith(v) for v in voices)]
     full = [name for name, _ in people if " " in name]
     single = [name for name, text in people if f"{name}'s" not in text.replace("’", "'")]
-    return (full or single or [None])[0]
+    return (quoted or full or single or [None])[0]

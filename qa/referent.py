@@ -12,11 +12,13 @@ from qa.text import CALENDAR, STOPWORDS, is_demonym
 LOOK_BACK = 1000  # characters searched for the sentence that names the person
 _PRONOUN = re.compile(r"(He|She)\b")
 _NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
-_VERB = r"(?:said|says|stated|states|added|adds|claimed|claims|explained|noted|wrote|tweeted|warned|argued|insisted)"
+_VERB = (
+    r"(?:said|says|say|stated|states|added|adds|claimed|claims|explained|noted|wrote|tweeted|warned|argued|insisted)"
+)
 # "according to Grozev", "Andrei Soldatov, an expert on ..., said", '"...," stated Interior Minister Gerald
 # Darmanin' (after a quote only: in "the president said Russia would respond" Russia is not the speaker)
 _SPEAKER = re.compile(
-    rf"according to (?:the )?({_NAME})|({_NAME})(?:, [^,]{{1,80}},)? (?:{_VERB}|told)\b"
+    rf"[Aa]ccording to (?:the )?({_NAME})|({_NAME})(?:, [^,]{{1,80}},)? (?:{_VERB}|told)\b"
     rf"|[,\"”’]\s*{_VERB} ({_NAME})"
 )
 _OPENER = re.compile(rf"({_NAME})")
@@ -26,13 +28,15 @@ _QUOTES = ('"', "“")
 
 @dataclass(frozen=True)
 class Referent:
-    start: int  # where the sentence naming the person starts
+    start: int  # the sentence naming the person: before or, for a quote attributed at its end, after
+    end: int
     name: str  # their surname, as written: "Grozev"
 
 
 def referent(text: str, start: int, depth: int = 2) -> Referent | None:
     """Who the sentence at `start` is about or quotes when it does not say: it opens with He/She, or it
-    stands in a quote opened by a paragraph that does ('He said: "... Putin could have ...'), or its
+    stands in a quote opened by a paragraph that does ('He said: "... Putin could have ...'), or in a quote
+    attributed where it closes ('"There is such information ... unacceptable," said Peskov.'), or its
     paragraph carries on the last paragraph's quote."""
     paragraph = text.rfind("\n", 0, start) + 1
     if _PRONOUN.match(text, start):
@@ -40,14 +44,14 @@ def referent(text: str, start: int, depth: int = 2) -> Referent | None:
     elif _PRONOUN.match(text, paragraph) and _open_quote(text[paragraph:start]):
         opener = paragraph
     else:
-        return _quoted_on(text, paragraph, depth)
+        return _quoted_after(text, paragraph, start) or _quoted_on(text, paragraph, depth)
     before = sentence_spans(text, max(0, opener - LOOK_BACK), opener)
     if not before:
         return None
     s, e = before[-1]
     name = named(text[s:e], text)
     if name:
-        return Referent(s, name)
+        return Referent(s, e, name)
     return referent(text, s, depth - 1) if depth else None
 
 
@@ -63,8 +67,27 @@ def _quoted_on(text: str, paragraph: int, depth: int) -> Referent | None:
     for s, e in reversed(sentence_spans(text, first, end)):
         quoted = speakers(text[s:e])
         if quoted:
-            return Referent(s, quoted[0])
+            return Referent(s, e, quoted[0])
     return referent(text, first, depth - 1)
+
+
+def _quoted_after(text: str, paragraph: int, start: int) -> Referent | None:
+    """The speaker named where a quote opening the paragraph closes, for a sentence inside that quote."""
+    if not text.startswith(_QUOTES, paragraph) or not _open_quote(text[paragraph : start + 1]):
+        return None
+    for s, e in sentence_spans(text, start, paragraph_end(text, start)):
+        sentence = text[s:e]
+        closing = max(sentence.rfind('"'), sentence.rfind("”"))
+        quoted = speakers(sentence[closing:]) if closing > 0 else []
+        if quoted:
+            return Referent(s, e, quoted[0])
+    return None
+
+
+def paragraph_end(text: str, position: int) -> int:
+    """Where the paragraph holding `position` ends."""
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
 
 
 def _open_quote(text: str) -> bool:

@@ -58,9 +58,11 @@ class Retriever:
         if not self._hybrid:
             return [Hit(p, s) for p, s in sorted(dense.values(), key=lambda x: -x[1])[:k]]
         keyword = self._keyword_scores(question, pool, article_ids)
+        # A keyword match outside the dense pool is at most as similar as the pool's last; 0 would bury it.
+        floor = min((s for _, s in dense.values()), default=0.0)
         scores: dict[str, float] = {}
         for pid in set(dense) | set(keyword):
-            scores[pid] = DENSE_WEIGHT * dense.get(pid, (None, 0.0))[1] + (1 - DENSE_WEIGHT) * keyword.get(pid, 0.0)
+            scores[pid] = DENSE_WEIGHT * dense.get(pid, (None, floor))[1] + (1 - DENSE_WEIGHT) * keyword.get(pid, 0.0)
         passages = {pid: p for pid, (p, _) in dense.items()} | {pid: self._by_id[pid] for pid in keyword}
         ranked = sorted(scores, key=lambda pid: -scores[pid])[:k]
         return [Hit(passages[pid], round(scores[pid], 4)) for pid in ranked]

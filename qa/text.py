@@ -171,6 +171,36 @@ _COUNTRIES = {
 }
 
 
+# Capitals stand for their countries in news ("Moscow recognised", "the US ambassador to Moscow").
+_CAPITALS = {
+    "washington": "us",
+    "moscow": "russia",
+    "kyiv": "ukraine",
+    "kiev": "ukraine",
+    "paris": "france",
+    "london": "britain",
+    "berlin": "germany",
+    "beijing": "china",
+    "minsk": "belarus",
+    "warsaw": "poland",
+    "tehran": "iran",
+    "ankara": "turkey",
+    "rome": "italy",
+    "madrid": "spain",
+    "tokyo": "japan",
+    "ottawa": "canada",
+    "canberra": "australia",
+}
+
+
+def same_place(a: list[str], b: list[str]) -> bool:
+    """Whether two names (their lower-case words, in order) may name one place or body: a shared word, one
+    the other's initials ("CIA" / "central intelligence agency"), or a capital and its country."""
+    initials = {"".join(w[0] for w in x) for x in (a, b) if len(x) > 1}
+    countries = {_CAPITALS.get(w, w) for w in a} & {_CAPITALS.get(w, w) for w in b}
+    return bool(set(a) & set(b) or initials & set(a + b) or countries)
+
+
 def country_of(word: str) -> str | None:
     """The country a nationality names ("French" -> "france", "Russians" -> "russia"), else None."""
     low = word.lower()

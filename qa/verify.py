@@ -65,6 +65,9 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
     missing = unsupported_facts(body, cited, question)
     if missing:
         return f"not in the cited passage: {', '.join(sorted(missing))}"
+    invented = _new_compounds(body, " ".join(cited) + " " + question)
+    if invented:
+        return f"names what the sources do not: {invented}"
     swapped = _misowned(body, " ".join(cited))
     if swapped:
         return f"gives the wrong owner: {swapped}"
@@ -109,6 +112,17 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
     return None
 
 
+def _new_compounds(body: str, source: str) -> str | None:
+    """A name of several words the sources never write: "the French Ambassador to Ukraine" put together
+    from "French", "ambassador" and "Ukraine" found apart."""
+    said = " ".join(words(source))
+    for group in name_groups(body):
+        parts = [w for w in words(group) if not is_demonym(w)]  # "the French DGSI" is the DGSI
+        if len(parts) > 1 and f" {' '.join(parts)} " not in f" {said} ":
+            return group
+    return None
+
+
 _OWNED = re.compile(r"\b([A-Z][\w-]*)['’]s (\w+)")
 
 
@@ -132,17 +146,19 @@ _ASKS_FOR_TITLE = re.compile(r"^\s*who\b|\b(post|title|position|job|role|office)
 
 
 def _titles(question: str, focus: list[str]) -> set[str]:
-    """Words of the titles that go with a name the question gives ("Foreign Minister Sergey Lavrov"):
-    an answer made only of them names its subject and answers nothing. An owner ("Russia's") is no title."""
+    """Words of the titles and asides that go with a name the question gives ("Foreign Minister Sergey
+    Lavrov", "Philip Ingram, a former senior British military intelligence officer,"): an answer made only
+    of them names its subject and answers nothing. An owner ("Russia's") is no title."""
     asked = names(question)
-    return {
-        stem(word)
-        for f in focus
-        for group in name_groups(f)
-        if asked & {w.removesuffix("'s") for w in words(group)}
-        for word in words(group)
-        if not word.endswith("'s")
-    }
+    titles = set()
+    for f in focus:
+        for group in name_groups(f):
+            parts = words(group)
+            if asked & {w.removesuffix("'s") for w in parts}:
+                titles |= {stem(w) for w in parts if not w.endswith("'s")}
+                aside = re.search(rf"{re.escape(group)}, (?:a|an|the) ([^,]+),", f)
+                titles |= content_terms(aside.group(1)) if aside else set()
+    return titles
 
 
 NAME_WINDOW = 10  # words between an answer's name and a word of the question in its sentence (8 and 12 measured)
@@ -157,7 +173,8 @@ def names_asked_for(question: str, answer: str, sentences: list[str]) -> bool:
 def _near_question(name: str, question: str, sentence: str) -> bool:
     """Near a word of what the question asks (not of whom: the subject's name stands next to many names);
     "speak to" and "told" are the same kind of word."""
-    anchors = content_terms(question) - {stem(n) for n in names(question)}
+    # Not of whom: unless the question is all names ("Who is Russia's Foreign Minister?").
+    anchors = content_terms(question) - {stem(n) for n in names(question)} or content_terms(question)
     speech = bool(_SPEECH & set(words(question)))
     tokens = [w.removesuffix("'s") for w in words(sentence)]
     parts = words(name)  # "al-jazeera" is two words

@@ -32,6 +32,7 @@ ENVOY = "Peskov shares the concerns of Russia's Ambassador to the US Anatoly Ant
         ("Why was Beseda sent to prison?", "reason"),
         ("Who is the Kremlin spokesperson?", "person"),
         ("Who is Andrei Soldatov?", "other"),  # a description, not a name, answers this
+        ("Who is Russia's ambassador to the US?", "person"),
         ("Whose phone numbers were handed out?", "person"),
         ("Which university did Maria Butina attend?", "name"),
         ("On which Russian talk show did Antonov appear?", "name"),
@@ -142,9 +143,11 @@ def test_an_answer_cites_the_sentence_it_draws_on() -> None:
 def test_a_post_given_to_another_place_does_not_answer_who_holds_it() -> None:
     assert misplaces_role("Who is the US ambassador to Russia?", ENVOY)
     assert not misplaces_role("Who is Russia's ambassador to the US?", ENVOY)
-    # A holder the question does not name may be the same one named another way.
+    assert misplaces_role("Who is Russia's ambassador to France?", "The French Ambassador to Ukraine left Kyiv.")
+    # The same holder named another way.
     assert not misplaces_role("Who is the director of the CIA?", "Burns, director of the Central Intelligence Agency.")
     assert not misplaces_role("Who is the US ambassador to Russia?", "Sullivan, the US ambassador to Moscow, spoke.")
+    assert not misplaces_role("Who is the president of the United States?", "Joe Biden, president of the US, spoke.")
     # Outside "who" questions the object may be the answer itself.
     assert not misplaces_role("Which republics of the Donbass did Moscow recognise?", DONBASS)
 
