@@ -58,6 +58,8 @@ def rewrite(question: str, history: list[Turn]) -> Standalone:
         return Standalone(question)
     if asks_for_more(question):
         return Standalone(_expand_bare_wh(fragment, last))
+    if _WH.fullmatch(fragment.rstrip("?!. ")):  # a question phrase alone: "On what day?"
+        return Standalone(_swap_wh(fragment, last))
     if fragment != question and not _has_verb_like(tokens):
         if any(t in QUESTION_WORDS for t in tokens):
             return Standalone(_swap_wh(fragment, last))
@@ -147,7 +149,7 @@ def _expand_bare_wh(fragment: str, last: Turn) -> str:
 def _swap_subject(fragment: str, last: Turn) -> str:
     """'What about Lavrov?' -> the last question with its subject replaced by Lavrov."""
     new = name_groups(fragment)[0]
-    old = name_groups(last.asked)
+    old = [g for g in name_groups(last.asked) if not is_demonym(g)]  # "Lavrov" replaces no "Russians"
     if old:
         return last.asked.replace(old[-1], new, 1)
     return f"{last.asked.rstrip('?')} - {new}?"

@@ -111,6 +111,7 @@ def test_rewrite_rules_without_the_model() -> None:
     assert rewrite("What about Peskov?", [Turn("What did Lavrov say?", "x")]).searched == "What did Peskov say?"
     born = [Turn("Where was Maria Butina born?", "In Barnaul [1].")]
     assert rewrite("And in which year?", born).searched == "In which year was Maria Butina born?"
+    assert rewrite("In which year?", born).searched == "In which year was Maria Butina born?"
     lavrov = [Turn("Who is Sergey Lavrov?", "Sergey Lavrov is Russia's foreign minister [1].")]
     called = rewrite("What did he call the West's campaign?", lavrov)
     assert called.searched == "What did Sergey Lavrov call the West's campaign?"
@@ -128,6 +129,12 @@ def test_rewrite_rules_without_the_model() -> None:
     unresolved = rewrite("What did he say next?", envoy)
     assert unresolved.question == "What did he say next?"
     assert unresolved.searched == "What did he say next (What did Russia's ambassador compare the embassy to)?"
+    # Asked what "he" said, "he" is the one the last turn quoted, not the "Cold War" it also named.
+    campaign = [Turn("Which campaign did Lavrov say had not bypassed diplomats?", "Even in the Cold War, no [1].")]
+    assert rewrite("What did he say was destroyed?", campaign).question == "What did Lavrov say was destroyed?"
+    # "What about X?" swaps the subject, never a nationality ("six Russians").
+    expelling = [Turn("Why is France expelling six Russians?", "x")]
+    assert rewrite("What about Germany?", expelling).question == "Why is Germany expelling six Russians?"
 
 
 @pytest.mark.parametrize(
