@@ -157,6 +157,11 @@ def _mentions(group: str, window_words: set[str]) -> bool:
     return (present[-1] and sum(present) * 2 >= len(parts)) or (len(parts) > 1 and initials in window_words)
 
 
+_SECOND = re.compile(
+    r"\b(?:deputy|vice|assistant|former|ex)[ -][a-z]{4,} (?:to|of|in|for|at) (?:the )?"
+    r"([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)",
+    re.I,
+)
 _ROLE = re.compile(r"(?=\b([A-Za-z]{4,}) (to|of|in|for|at) (?:the )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*))")
 
 
@@ -169,11 +174,15 @@ def misplaces_role(question: str, sentence: str) -> bool:
     if answer_type(question) != "person":
         return False
     given = [(role.lower(), prep, words(holder)) for role, prep, holder in _ROLE.findall(sentence)]
+    seconds = [words(holder) for holder in _SECOND.findall(sentence)] if not _SECOND.search(question) else []
     for role, prep, holder in _ROLE.findall(question):
         if role.lower() in STOPWORDS:
             continue
         held = [h for r, p, h in given if (r, p) == (role.lower(), prep)]
         if held and not any(same_place(h, words(holder)) for h in held):
+            return True
+        # "the deputy chief of the Russian national guard" is not its head
+        if any(same_place(h, words(holder)) for h in seconds) and not any(same_place(h, words(holder)) for h in held):
             return True
     return False
 

@@ -144,6 +144,12 @@ def test_a_post_given_to_another_place_does_not_answer_who_holds_it() -> None:
     assert misplaces_role("Who is the US ambassador to Russia?", ENVOY)
     assert not misplaces_role("Who is Russia's ambassador to the US?", ENVOY)
     assert misplaces_role("Who is Russia's ambassador to France?", "The French Ambassador to Ukraine left Kyiv.")
+    assert misplaces_role(
+        "Who is the head of the Russian national guard?", "Gavrilov, deputy chief of the Russian guard."
+    )
+    assert not misplaces_role(
+        "Who was the deputy chief of the Russian guard?", "Gavrilov, deputy chief of the Russian guard."
+    )
     # The same holder named another way.
     assert not misplaces_role("Who is the director of the CIA?", "Burns, director of the Central Intelligence Agency.")
     assert not misplaces_role("Who is the US ambassador to Russia?", "Sullivan, the US ambassador to Moscow, spoke.")
