@@ -307,8 +307,7 @@ class Assistant:
                 sentence = Passage(hit.passage.article_id, start, end, text[start:end], hit.passage.section)
                 if _overlaps(sentence, said) or misplaces_role(question, sentence.text):
                     continue
-                # Read with who "He" is, unless the sentence naming him was joined on.
-                read = sentence.text if who else _read_as(person, sentence.text)
+                read = _read_as(person, sentence.text)
                 candidates.append(Ranked(sentence_score(question, read) - 0.01 * rank, Hit(sentence, hit.score), read))
         if not candidates and said:
             return self._ranked_sentences(question, chosen)
@@ -426,8 +425,9 @@ def _shortenings(sentence: str) -> Iterator[str]:
 
 
 def _read_as(person: Referent | None, text: str) -> str:
-    """A passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words."""
-    return f"{person.name}: {text}" if person else text
+    """A passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words
+    without naming them."""
+    return f"{person.name}: {text}" if person and person.name not in text else text
 
 
 def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool:

@@ -78,10 +78,22 @@ def _quoted_after(text: str, paragraph: int, start: int) -> Referent | None:
     for s, e in sentence_spans(text, start, paragraph_end(text, start)):
         sentence = text[s:e]
         closing = max(sentence.rfind('"'), sentence.rfind("”"))
-        quoted = speakers(sentence[closing:]) if closing > 0 else []
+        if closing <= 0:
+            continue
+        quoted = speakers(sentence[closing:]) or _titled(sentence[closing:], text[:paragraph])
         if quoted:
             return Referent(s, e, quoted[0])
     return None
+
+
+def _titled(tail: str, before: str) -> list[str]:
+    """The person a title stands for: '..." the foreign minister said' after "Foreign Minister Sergey Lavrov"."""
+    title = re.search(rf"\bthe ((?:[a-z]+ )?[a-z]+),? {_VERB}\b", tail)
+    if not title:
+        return []
+    capitalised = " ".join(w.capitalize() for w in title.group(1).split())
+    found = [_person(m.group(1)) for m in re.finditer(rf"\b{capitalised} ({_NAME})", before)]
+    return [name for name in found[-1:] if name]
 
 
 def paragraph_end(text: str, position: int) -> int:

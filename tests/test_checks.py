@@ -210,6 +210,17 @@ def test_a_quote_carried_into_the_next_paragraph_keeps_its_speaker() -> None:
     assert referent(closed, closed.index('"It is')) is None
 
 
+def test_a_quote_attributed_where_it_closes_has_its_speaker() -> None:
+    story = (
+        "Foreign Minister Sergey Lavrov spoke on Saturday.\n"
+        '"We never saw this. It is worse than the Cold War," the foreign minister said.\n'
+        '"There is such information. We share the concern," said Peskov.'
+    )
+    for sentence, name in [("It is worse", "Lavrov"), ("We share", "Peskov")]:
+        found = referent(story, story.index(sentence))
+        assert found is not None and found.name == name
+
+
 @pytest.mark.parametrize(
     "story",
     [
