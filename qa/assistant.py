@@ -23,7 +23,7 @@ from qa.evidence import CONTEXT_BEFORE, answer_type, misplaces_role, sentence_sc
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
-from qa.referent import Referent, paragraph_end, referent
+from qa.referent import Referent, continues_quote, paragraph_end, referent
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.text import content_terms, numbers
@@ -225,7 +225,7 @@ class Assistant:
             first = text.rfind("\n", 0, passage.start) + 1 if carried else passage.end
             last = paragraph_end(text, passage.end)
             following = len(text) - len(text[last:].lstrip())
-            if text.startswith(('"', "“"), following) and referent(text, following):
+            if continues_quote(text, following):
                 last = paragraph_end(text, following)
             elif not carried:
                 continue
@@ -427,7 +427,7 @@ def _shortenings(sentence: str) -> Iterator[str]:
 def _read_as(person: Referent | None, text: str) -> str:
     """A passage as a reader takes it in: "Grozev: He added: ..." when it carries on someone's words
     without naming them."""
-    return f"{person.name}: {text}" if person and person.name not in text else text
+    return f"{person.name}: {text}" if person and not re.search(rf"\b{re.escape(person.name)}\b", text) else text
 
 
 def _overlaps(passage: Passage, spans: tuple[tuple[str, int, int], ...]) -> bool:

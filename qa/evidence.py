@@ -158,9 +158,8 @@ def _mentions(group: str, window_words: set[str]) -> bool:
 
 
 _SECOND = re.compile(
-    r"\b(?:deputy|vice|assistant|former|ex)[ -][a-z]{4,} (?:to|of|in|for|at) (?:the )?"
-    r"([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)",
-    re.I,
+    r"\b(?i:deputy|vice|assistant|former|ex)[ -]([a-z]{4,} (?:to|of|in|for|at) (?:the )?"
+    r"([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*))"
 )
 _ROLE = re.compile(r"(?=\b([A-Za-z]{4,}) (to|of|in|for|at) (?:the )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*))")
 
@@ -168,21 +167,27 @@ _ROLE = re.compile(r"(?=\b([A-Za-z]{4,}) (to|of|in|for|at) (?:the )?([A-Z][\w'�
 def misplaces_role(question: str, sentence: str) -> bool:
     """Whether the sentence gives the post a "who" question asks about to another place or body: "Russia's
     Ambassador to the US Anatoly Antonov" does not say who the US ambassador to Russia is, nor "the French
-    Ambassador to Ukraine" who Russia's ambassador to France is. A holder named another way is the same
-    ("the CIA" / "the Central Intelligence Agency", "Russia" / "Moscow"). In other questions the object may
-    be the answer itself ("which republics of the Donbass" / "republics of Donetsk")."""
+    Ambassador to Ukraine" who Russia's ambassador to France is, nor "the deputy chief of the Russian
+    national guard" who heads it. A holder named another way is the same ("the CIA" / "the Central
+    Intelligence Agency", "Russia" / "Moscow"). In other questions the object may be the answer itself
+    ("which republics of the Donbass" / "republics of Donetsk")."""
     if answer_type(question) != "person":
         return False
-    given = [(role.lower(), prep, words(holder)) for role, prep, holder in _ROLE.findall(sentence)]
-    seconds = [words(holder) for holder in _SECOND.findall(sentence)] if not _SECOND.search(question) else []
+    seconds = [] if _SECOND.search(question) else [(m.start(1), words(m.group(2))) for m in _SECOND.finditer(sentence)]
+    deputies = {start for start, _ in seconds}
+    given = [
+        (m.group(1).lower(), m.group(2), words(m.group(3)))
+        for m in _ROLE.finditer(sentence)
+        if m.start() not in deputies
+    ]
     for role, prep, holder in _ROLE.findall(question):
         if role.lower() in STOPWORDS:
             continue
+        asked = words(holder)
         held = [h for r, p, h in given if (r, p) == (role.lower(), prep)]
-        if held and not any(same_place(h, words(holder)) for h in held):
+        if held and not any(same_place(h, asked) for h in held):
             return True
-        # "the deputy chief of the Russian national guard" is not its head
-        if any(same_place(h, words(holder)) for h in seconds) and not any(same_place(h, words(holder)) for h in held):
+        if not held and any(same_place(h, asked) for _, h in seconds):
             return True
     return False
 

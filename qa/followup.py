@@ -20,7 +20,7 @@ _PREPOSITIONS = {"according", "in", "on", "at", "for", "from", "to", "with", "by
 _CITATION = re.compile(r"\s*\[\d+\]")
 _WH = re.compile(
     r"^\s*((in|on|at|for|from|to|with) )?"
-    r"(how (many|much|long|old)|(what|which|whose)( (?!is|was|are|were|did|does|do|has|have|had)\w+)?|"
+    r"(how (many|much|long|old)|(what|which|whose)( (?!(is|was|are|were|did|does|do|has|have|had)\b)\w+)?|"
     r"who|whom|when|where|why|how)\b",
     re.I,
 )
@@ -58,7 +58,8 @@ def rewrite(question: str, history: list[Turn]) -> Standalone:
         return Standalone(question)
     if asks_for_more(question):
         return Standalone(_expand_bare_wh(fragment, last))
-    if _WH.fullmatch(fragment.rstrip("?!. ")):  # a question phrase alone: "On what day?"
+    phrase = fragment.rstrip("?!. ")
+    if phrase.split()[0].lower() in _PREPOSITIONS and _WH.fullmatch(phrase):  # "On what day?", not "What happened?"
         return Standalone(_swap_wh(fragment, last))
     if fragment != question and not _has_verb_like(tokens):
         if any(t in QUESTION_WORDS for t in tokens):
@@ -98,6 +99,8 @@ def _swap_tail(fragment: str, last: Turn) -> str | None:
 
 
 _SPEECH = {"say", "said", "tell", "told", "add", "added", "claim", "claimed", "call", "called", "describe", "think"}
+# "What did Lavrov tell reporters?": whom the last question asked about speaking
+_ASKED_SPEAKER = re.compile(rf"\bdid (?:[A-Z][\w'-]* )*([A-Z][\w'-]*) (?:{'|'.join(sorted(_SPEECH))})\b")
 
 
 def _pronoun_before_names(question: str) -> bool:
@@ -158,7 +161,7 @@ def _swap_subject(fragment: str, last: Turn) -> str:
 def _resolve_pronouns(question: str, last: Turn) -> Standalone:
     """Replace he/she/his/her with the person the last turn named; keep the last question as the topic
     for 'it'/'they', or when it named no one."""
-    person = _person(last, bool(_SPEECH & set(re.findall(r"[a-z]+", question.lower()))))
+    person = _person(last, speech=bool(_SPEECH & set(re.findall(r"[a-z]+", question.lower()))))
     out: list[str] = []
     tokens = re.split(r"(\W+)", question)
     for i, token in enumerate(tokens):
@@ -177,7 +180,7 @@ def _resolve_pronouns(question: str, last: Turn) -> Standalone:
     return Standalone("".join(out), topic)
 
 
-def _person(turn: Turn, speech: bool) -> str | None:
+def _person(turn: Turn, *, speech: bool) -> str | None:
     """The person a turn named: for a question about what "he" said, someone it quotes ("did Lavrov say",
     not "the Cold War"); else a full name ("Dmitry Peskov") from its question or answer, else a single
     name; an owner is dropped ("Russia's Foreign Minister Sergey Lavrov" -> "Foreign Minister Sergey Lavrov").
@@ -192,7 +195,7 @@ def _person(turn: Turn, speech: bool) -> str | None:
         for name, text in candidates
         if "'" not in name and not name.isupper() and not any(is_demonym(w) for w in name.split())
     ]
-    voices = speakers(f"{turn.asked} {turn.answer}") if speech else []
+    voices = (_ASKED_SPEAKER.findall(turn.asked) + speakers(turn.answer)) if speech else []
     quoted = [name for name, _ in people if any(name.endswith(v) for v in voices)]
     full = [name for name, _ in people if " " in name]
     single = [name for name, text in people if f"{name}'s" not in text.replace("’", "'")]

@@ -12,9 +12,7 @@ from qa.text import CALENDAR, STOPWORDS, is_demonym
 LOOK_BACK = 1000  # characters searched for the sentence that names the person
 _PRONOUN = re.compile(r"(He|She)\b")
 _NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
-_VERB = (
-    r"(?:said|says|say|stated|states|added|adds|claimed|claims|explained|noted|wrote|tweeted|warned|argued|insisted)"
-)
+_VERB = r"(?:said|says|stated|states|added|adds|claimed|claims|explained|noted|wrote|tweeted|warned|argued|insisted)"
 # "according to Grozev", "Andrei Soldatov, an expert on ..., said", '"...," stated Interior Minister Gerald
 # Darmanin' (after a quote only: in "the president said Russia would respond" Russia is not the speaker)
 _SPEAKER = re.compile(
@@ -22,6 +20,9 @@ _SPEAKER = re.compile(
     rf"|[,\"”’]\s*{_VERB} ({_NAME})"
 )
 _OPENER = re.compile(rf"({_NAME})")
+# Right after the quote closes: '," said Peskov', '," Peskov said', '," the foreign minister said'
+_ATTRIBUTED = re.compile(rf"[\"”],?\s*(?:{_VERB} ({_NAME})|({_NAME}) (?:{_VERB}|told)\b)")
+_TITLED = re.compile(rf"[\"”],?\s*the ((?:[a-z]+ )?[a-z]+),? {_VERB}\b")
 _ASIDE = re.compile(r", (who\b|whose\b|\d+,|(a|an|the) [^,]{1,60},)")
 _QUOTES = ('"', "“")
 
@@ -52,13 +53,18 @@ def referent(text: str, start: int, depth: int = 2) -> Referent | None:
     name = named(text[s:e], text)
     if name:
         return Referent(s, e, name)
-    return referent(text, s, depth - 1) if depth else None
+    return referent(text, s, depth - 1) if depth > 0 else None
+
+
+def continues_quote(text: str, paragraph: int) -> bool:
+    """Whether the paragraph starting at `paragraph` carries on the quote the one before left open."""
+    return _quoted_on(text, paragraph, 2) is not None
 
 
 def _quoted_on(text: str, paragraph: int, depth: int) -> Referent | None:
     """The speaker of a quote carried into this paragraph: news style opens every paragraph of a long quote
     with a quote mark and closes only the last, so the paragraph before leaves its quote open."""
-    if depth < 0 or not text.startswith(_QUOTES, paragraph):
+    if depth <= 0 or not text.startswith(_QUOTES, paragraph):
         return None
     end = len(text[:paragraph].rstrip())
     first = text.rfind("\n", 0, end) + 1
@@ -72,28 +78,29 @@ def _quoted_on(text: str, paragraph: int, depth: int) -> Referent | None:
 
 
 def _quoted_after(text: str, paragraph: int, start: int) -> Referent | None:
-    """The speaker named where a quote opening the paragraph closes, for a sentence inside that quote."""
+    """The speaker named right where a quote opening the paragraph closes ('...," said Peskov.'), for a
+    sentence inside that quote; not a source cited later ("he said, according to Reuters")."""
     if not text.startswith(_QUOTES, paragraph) or not _open_quote(text[paragraph : start + 1]):
         return None
     for s, e in sentence_spans(text, start, paragraph_end(text, start)):
-        sentence = text[s:e]
-        closing = max(sentence.rfind('"'), sentence.rfind("”"))
-        if closing <= 0:
-            continue
-        quoted = speakers(sentence[closing:]) or _titled(sentence[closing:], text[:paragraph])
-        if quoted:
-            return Referent(s, e, quoted[0])
+        closes = [m.start() for m in re.finditer(r"[\"”]", text[s:e]) if not _open_quote(text[paragraph : s + m.end()])]
+        if not closes:
+            continue  # the quote goes on
+        tail = text[s + closes[0] : e]
+        quoted = _ATTRIBUTED.match(tail)
+        name = _person(next(g for g in quoted.groups() if g)) if quoted else _titled(tail, text[:paragraph])
+        return Referent(s, e, name) if name else None
     return None
 
 
-def _titled(tail: str, before: str) -> list[str]:
+def _titled(tail: str, before: str) -> str | None:
     """The person a title stands for: '..." the foreign minister said' after "Foreign Minister Sergey Lavrov"."""
-    title = re.search(rf"\bthe ((?:[a-z]+ )?[a-z]+),? {_VERB}\b", tail)
+    title = _TITLED.match(tail)
     if not title:
-        return []
+        return None
     capitalised = " ".join(w.capitalize() for w in title.group(1).split())
-    found = [_person(m.group(1)) for m in re.finditer(rf"\b{capitalised} ({_NAME})", before)]
-    return [name for name in found[-1:] if name]
+    found = [_person(m.group(1)) for m in re.finditer(rf"(?<!Vice )\b{capitalised} ({_NAME})", before)]
+    return next((name for name in reversed(found) if name), None)
 
 
 def paragraph_end(text: str, position: int) -> int:
@@ -129,9 +136,10 @@ def named(sentence: str, story: str) -> str | None:
 
 def _person(group: str) -> str | None:
     """The surname of a name group that could be a person: not a pronoun or other common word ("He said",
-    "But"), an acronym (an organisation), a possessive ("Beseda's imprisonment"), a nationality or a date."""
+    "But"), an acronym (an organisation), a possessive ("Beseda's imprisonment"), a nationality or a date
+    ("Monday", though "Theresa May" is a name)."""
     first, last = group.split()[0], group.split()[-1]
-    common = first.lower() in STOPWORDS or last.lower() in STOPWORDS or last.lower() in CALENDAR
+    common = first.lower() in STOPWORDS or group.lower() in STOPWORDS or group.lower() in CALENDAR  # not "May"
     if common or last.isupper() or last.endswith(("'s", "’s")) or is_demonym(last) or last in ("The", "A", "An"):
         return None
     return last

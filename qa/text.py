@@ -193,12 +193,19 @@ _CAPITALS = {
 }
 
 
+_ALIASES = {"us": "america", "usa": "america", "uk": "britain"}
+
+
 def same_place(a: list[str], b: list[str]) -> bool:
     """Whether two names (their lower-case words, in order) may name one place or body: a shared word, one
-    the other's initials ("CIA" / "central intelligence agency"), or a capital and its country."""
-    initials = {"".join(w[0] for w in x) for x in (a, b) if len(x) > 1}
-    countries = {_CAPITALS.get(w, w) for w in a} & {_CAPITALS.get(w, w) for w in b}
-    return bool(set(a) & set(b) or initials & set(a + b) or countries)
+    the other's initials ("CIA" / "central intelligence agency"), a capital and its country, or a country
+    and its other name or nationality ("UK" / "Britain" / "British")."""
+
+    def keys(name: list[str]) -> set[str]:
+        found = set(name) | ({"".join(w[0] for w in name)} if len(name) > 1 else set())
+        return found | {_CAPITALS.get(w) or _ALIASES.get(w) or country_of(w) or w for w in found}
+
+    return bool(keys(a) & keys(b))
 
 
 def country_of(word: str) -> str | None:

@@ -6,7 +6,7 @@ import re
 
 from qa.evidence import answer_type, holds_answer_type, new_names
 from qa.referent import named, speakers
-from qa.text import STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
+from qa.text import CALENDAR, STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -106,21 +106,31 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
             return "its name is not the one the answering sentences give"
         if not names_asked_for(question, body, focus):
             return "its name is not next to what the question asks about"
-        quoted = speakers(focus_text) + [named(f, focus_text) or "" for f in focus]
+        quoted = speakers(focus_text) + [n for n in (named(f, focus_text) for f in focus) if n]
         if _ASKS_WHO_SAID.search(question) and not given & {n.lower() for n in quoted}:
             return "does not name anyone the sentences quote"
     return None
 
 
 def _new_compounds(body: str, source: str) -> str | None:
-    """A name of several words the sources never write: "the French Ambassador to Ukraine" put together
-    from "French", "ambassador" and "Ukraine" found apart."""
-    said = " ".join(words(source))
+    """A name of several words the sources never write, even in part: "the French Ambassador to Ukraine"
+    put together from "French", "ambassador" and "Ukraine" found apart ("Foreign Minister Lavrov" for
+    "Foreign Minister Sergey Lavrov" is fine)."""
+    written = [[w for w in words(group) if w not in CALENDAR] for group in name_groups(source)]
     for group in name_groups(body):
-        parts = [w for w in words(group) if not is_demonym(w)]  # "the French DGSI" is the DGSI
-        if len(parts) > 1 and f" {' '.join(parts)} " not in f" {said} ":
+        parts = [w for w in words(group) if not is_demonym(w) and w not in CALENDAR]  # "the French DGSI"
+        if len(parts) > 1 and not any(_in_order(parts, name) for name in written) and not _in_text(parts, source):
             return group
     return None
+
+
+def _in_order(parts: list[str], name: list[str]) -> bool:
+    remaining = iter(name)
+    return all(part in remaining for part in parts)
+
+
+def _in_text(parts: list[str], source: str) -> bool:
+    return f" {' '.join(parts)} " in f" {' '.join(words(source))} "
 
 
 _OWNED = re.compile(r"\b([A-Z][\w-]*)['’]s (\w+)")
@@ -150,14 +160,15 @@ def _titles(question: str, focus: list[str]) -> set[str]:
     Lavrov", "Philip Ingram, a former senior British military intelligence officer,"): an answer made only
     of them names its subject and answers nothing. An owner ("Russia's") is no title."""
     asked = names(question)
-    titles = set()
+    titles: set[str] = set()
     for f in focus:
         for group in name_groups(f):
             parts = words(group)
             if asked & {w.removesuffix("'s") for w in parts}:
                 titles |= {stem(w) for w in parts if not w.endswith("'s")}
-                aside = re.search(rf"{re.escape(group)}, (?:a|an|the) ([^,]+),", f)
-                titles |= content_terms(aside.group(1)) if aside else set()
+                aside = re.search(rf"{re.escape(group)}, (?:a|an|the) ([^,]+),", f.replace("’", "'"))
+                described = content_terms(aside.group(1)) if aside else set()
+                titles |= set() if described & content_terms(question) else described  # unless asked about
     return titles
 
 
@@ -174,7 +185,7 @@ def _near_question(name: str, question: str, sentence: str) -> bool:
     """Near a word of what the question asks (not of whom: the subject's name stands next to many names);
     "speak to" and "told" are the same kind of word."""
     # Not of whom: unless the question is all names ("Who is Russia's Foreign Minister?").
-    anchors = content_terms(question) - {stem(n) for n in names(question)} or content_terms(question)
+    anchors = (content_terms(question) - {stem(n) for n in names(question)}) or content_terms(question)
     speech = bool(_SPEECH & set(words(question)))
     tokens = [w.removesuffix("'s") for w in words(sentence)]
     parts = words(name)  # "al-jazeera" is two words

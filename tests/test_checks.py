@@ -221,9 +221,17 @@ def test_a_quote_attributed_where_it_closes_has_its_speaker() -> None:
         assert found is not None and found.name == name
 
 
+def test_a_name_put_together_from_words_found_apart_is_not_shown() -> None:
+    focus = ["Foreign Minister Sergey Lavrov greeted Ambassador Anatoly Antonov on Tuesday."]
+    question = "Whom did Lavrov greet?"
+    assert "Foreign Minister Antonov" in (problem("He greeted Foreign Minister Antonov.", question, focus, focus) or "")
+    assert problem("Foreign Minister Lavrov greeted Ambassador Antonov.", question, focus, focus) is None
+
+
 @pytest.mark.parametrize(
     "story",
     [
+        '"We are ready. It is close," he said, according to Reuters.',  # Reuters reported, it did not speak
         "However, the officers were freed. He added: they are gone.",  # a sentence adverb is no one
         "In Moscow, police arrested two men. He said it was fine.",
         "The president said Russia would respond. He said more.",  # Russia is what was said, not who said it
