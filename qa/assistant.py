@@ -23,7 +23,7 @@ from qa.evidence import CONTEXT_BEFORE, answer_type, misplaces_role, sentence_sc
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
-from qa.referent import Referent, continues_quote, paragraph_end, referent
+from qa.referent import Referent, continues_quote, paragraph_end, paragraph_start, referent
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.text import content_terms, numbers
@@ -222,7 +222,7 @@ class Assistant:
             passage = hit.passage
             text = self.article(passage.article_id).text
             carried = referent(text, passage.start) is not None
-            first = text.rfind("\n", 0, passage.start) + 1 if carried else passage.end
+            first = paragraph_start(text, passage.start) if carried else passage.end
             last = paragraph_end(text, passage.end)
             following = len(text) - len(text[last:].lstrip())
             if continues_quote(text, following):

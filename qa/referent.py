@@ -39,7 +39,7 @@ def referent(text: str, start: int, depth: int = 2) -> Referent | None:
     stands in a quote opened by a paragraph that does ('He said: "... Putin could have ...'), or in a quote
     attributed where it closes ('"There is such information ... unacceptable," said Peskov.'), or its
     paragraph carries on the last paragraph's quote."""
-    paragraph = text.rfind("\n", 0, start) + 1
+    paragraph = paragraph_start(text, start)
     if _PRONOUN.match(text, start):
         opener = start
     elif _PRONOUN.match(text, paragraph) and _open_quote(text[paragraph:start]):
@@ -67,7 +67,7 @@ def _quoted_on(text: str, paragraph: int, depth: int) -> Referent | None:
     if depth <= 0 or not text.startswith(_QUOTES, paragraph):
         return None
     end = len(text[:paragraph].rstrip())
-    first = text.rfind("\n", 0, end) + 1
+    first = paragraph_start(text, end)
     if not _open_quote(text[first:end]):
         return None
     for s, e in reversed(sentence_spans(text, first, end)):
@@ -101,6 +101,11 @@ def _titled(tail: str, before: str) -> str | None:
     capitalised = " ".join(w.capitalize() for w in title.group(1).split())
     found = [_person(m.group(1)) for m in re.finditer(rf"(?<!Vice )\b{capitalised} ({_NAME})", before)]
     return next((name for name in reversed(found) if name), None)
+
+
+def paragraph_start(text: str, position: int) -> int:
+    """Where the paragraph holding `position` starts."""
+    return text.rfind("\n", 0, position) + 1
 
 
 def paragraph_end(text: str, position: int) -> int:
@@ -139,7 +144,7 @@ def _person(group: str) -> str | None:
     "But"), an acronym (an organisation), a possessive ("Beseda's imprisonment"), a nationality or a date
     ("Monday", though "Theresa May" is a name)."""
     first, last = group.split()[0], group.split()[-1]
-    common = first.lower() in STOPWORDS or group.lower() in STOPWORDS or group.lower() in CALENDAR  # not "May"
-    if common or last.isupper() or last.endswith(("'s", "’s")) or is_demonym(last) or last in ("The", "A", "An"):
+    common = first.lower() in STOPWORDS or group.lower() in CALENDAR  # "He", "But", "Monday"; not "Theresa May"
+    if common or last.isupper() or last.endswith(("'s", "’s")) or is_demonym(last):
         return None
     return last
