@@ -17,8 +17,8 @@ import numpy as np
 from index.articles import Article
 from index.embed import Embedder, bundled_model_dir
 from index.split import sentence_spans
+from index.text import content_terms
 from qa.answer import Answer, Citation
-from qa.text import content_terms
 
 if TYPE_CHECKING:
     from llama_index.core.llms import ChatMessage

@@ -15,8 +15,8 @@ class Pair:
     question: str
     answers: list[str]
     kind: str
-    article_id: str | None
-    span: dict | None
+    article_ids: tuple[str, ...]  # the gold articles: a passage from any of them may answer
+    span: dict | None  # the supporting text with offsets, when the pair names one; article-level pairs have none
 
     @property
     def answerable(self) -> bool:
@@ -24,29 +24,28 @@ class Pair:
 
 
 def load_pairs(path: Path = DATA / "qa_pairs.jsonl") -> list[Pair]:
-    fields = Pair.__dataclass_fields__
-    return [
-        Pair(**{k: v for k, v in json.loads(line).items() if k in fields})
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    return [_pair(item["id"], item) for item in _lines(path)]
 
 
 def load_conversations(path: Path = DATA / "conversations.jsonl") -> list[tuple[str, list[Pair]]]:
-    conversations = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            turns = [
-                Pair(
-                    id=f"{item['id']}.{i}",
-                    question=t["question"],
-                    answers=t["answers"],
-                    kind=t["kind"],
-                    article_id=t.get("article_id"),
-                    span=t.get("span"),
-                )
-                for i, t in enumerate(item["turns"], start=1)
-            ]
-            conversations.append((item["id"], turns))
-    return conversations
+    return [
+        (item["id"], [_pair(f"{item['id']}.{i}", turn) for i, turn in enumerate(item["turns"], start=1)])
+        for item in _lines(path)
+    ]
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _pair(pair_id: str, item: dict) -> Pair:
+    """Gold articles from `article_ids` (archives naming several) and/or `article_id` (the bundled files)."""
+    single = [item["article_id"]] if item.get("article_id") else []
+    return Pair(
+        id=pair_id,
+        question=item["question"],
+        answers=item["answers"],
+        kind=item["kind"],
+        article_ids=tuple(dict.fromkeys([*single, *item.get("article_ids", [])])),
+        span=item.get("span"),
+    )

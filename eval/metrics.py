@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 
 from eval.dataset import Pair
+from index.text import normalize
 from qa.answer import Answer, Citation
-from qa.text import normalize
 from qa.verify import unsupported_facts
 
 
@@ -16,23 +17,24 @@ def correct(pair: Pair, text: str) -> bool:
     return any(f" {normalize(a)} " in padded for a in pair.answers)
 
 
-def overlaps(pair: Pair, citation: Citation) -> bool:
+def is_hit(pair: Pair, citation: Citation) -> bool:
+    """A passage of a gold article that overlaps the span when the pair has one; any of its passages when not."""
+    if citation.article_id not in pair.article_ids:
+        return False
     span = pair.span or {}
-    return (
-        citation.article_id == pair.article_id
-        and "start" in span
-        and citation.start < span["end"]
-        and span["start"] < citation.end
-    )
+    if "start" not in span or "end" not in span:
+        return True
+    return citation.start < span["end"] and span["start"] < citation.end
 
 
 def first_hit_rank(pair: Pair, sources: list[Citation]) -> int | None:
-    return next((rank for rank, s in enumerate(sources, start=1) if overlaps(pair, s)), None)
+    return next((rank for rank, s in enumerate(sources, start=1) if is_hit(pair, s)), None)
 
 
-def score(pair: Pair, answer: Answer, article_texts: dict[str, str]) -> dict:
+def score(pair: Pair, answer: Answer, text_of: Callable[[str], str]) -> dict:
+    """One answer's row; `text_of(article_id)` is asked only for cited articles, so large archives stay cheap."""
     cited = [c.text for c in answer.citations]
-    offsets_ok = all(article_texts[c.article_id][c.start : c.end] == c.text for c in answer.citations)
+    offsets_ok = all(text_of(c.article_id)[c.start : c.end] == c.text for c in answer.citations)
     return {
         "id": pair.id,
         "question": pair.question,

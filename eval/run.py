@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -42,23 +43,23 @@ class Result:
 
 def evaluate(
     system: System,
-    texts: dict[str, str],
+    text_of: Callable[[str], str],
     pairs: list[Pair],
     conversations: list[tuple[str, list[Pair]]],
 ) -> Result:
-    """Every pair asked alone, then every conversation turn by turn in one chat."""
+    """Every pair asked alone, then every conversation turn by turn in one chat; `text_of` checks citation offsets."""
     rows: list[dict] = []
     turns: list[dict] = []
     total = len(pairs) + sum(len(t) for _, t in conversations)
     with tqdm(total=total, desc=system.name, unit="q", file=sys.stderr) as bar:
         for pair in pairs:
-            rows.append(score(pair, system.ask(pair.question), texts))
+            rows.append(score(pair, system.ask(pair.question), text_of))
             bar.update()
         for conversation_id, conversation_turns in conversations:
             chat = system.chat()
             for number, turn in enumerate(conversation_turns, start=1):
                 answer: Answer = chat.ask(turn.question)
-                turns.append(score(turn, answer, texts) | {"conversation": conversation_id, "turn": number})
+                turns.append(score(turn, answer, text_of) | {"conversation": conversation_id, "turn": number})
                 bar.update()
     return Result(rows, turns, summarize(rows, [t for t in turns if t["turn"] > 1]))
 
@@ -182,7 +183,10 @@ def main(
     out: Path | None,
 ) -> int:
     pairs = load_pairs(qa_file) if qa_file else load_pairs()
-    conversations = load_conversations(conversations_file) if conversations_file else load_conversations()
+    if conversations_file:
+        conversations = load_conversations(conversations_file)
+    else:  # the bundled conversations are about the bundled articles: not asked of someone else's pairs
+        conversations = [] if qa_file else load_conversations()
     if limit:
         pairs, conversations = pairs[:limit], conversations[: max(1, limit // 8)]
     label = f"{assistant.settings.model} on {assistant.folder.name}"
@@ -190,15 +194,15 @@ def main(
         results = {PIPELINE: evaluate_retrieval(assistant, pairs)}
         label += " (retrieval only)"
     else:
-        texts = {a.id: a.text for a in assistant.articles()}
-        results = {PIPELINE: evaluate(_Pipeline(assistant), texts, pairs, conversations)}
+        text_of = _text_lookup(assistant)
+        results = {PIPELINE: evaluate(_Pipeline(assistant), text_of, pairs, conversations)}
         if baseline:
-            articles = assistant.articles()
+            articles = [assistant.article(a.id) for a in assistant.articles()]  # baselines read every text
             for system in (
                 ExtractiveBaseline(articles, shared_embedder()),
                 NaiveLlamaIndex(articles, _baseline_model(assistant)),
             ):
-                results[system.name] = evaluate(system, texts, pairs, conversations)
+                results[system.name] = evaluate(system, text_of, pairs, conversations)
     out = out or Path("eval/results") / time.strftime("%Y%m%d-%H%M%S")
     write_outputs(out, results, label)
     print_table(results)
@@ -212,6 +216,11 @@ class _Pipeline:
     def __init__(self, assistant: Assistant) -> None:
         self.ask = assistant.ask
         self.chat = assistant.chat
+
+
+def _text_lookup(assistant: Assistant) -> Callable[[str], str]:
+    """Each cited article's text, fetched when checked: an archive may hold thousands of articles."""
+    return lambda article_id: assistant.article(article_id).text
 
 
 def _baseline_model(assistant: Assistant) -> Path:

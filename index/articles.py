@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.analysis import Analysis
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,7 @@ class Article:
     path: str
     date: str | None = None
     passage_count: int = 0
+    analysis: Analysis | None = field(default=None, repr=False, compare=False)  # None in article lists
 
 
 @dataclass(frozen=True)

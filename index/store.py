@@ -1,127 +1,189 @@
-"""The Chroma store of passage vectors plus a manifest of indexed articles (hashes, cleaned text)."""
+"""The index: passage vectors in Chroma, article records and keywords in SQLite, as one generation.
+
+A generation is a Chroma collection plus a records file, named in `index_dir/current`. A rebuild fills a
+new generation and swaps it in only when complete, so a kill mid-rebuild leaves the previous one served.
+No transaction spans both stores: an article's vectors are written first, its record last, and a journal
+(`Records.pending`) names the articles in between, which `reconcile` drops for re-indexing.
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import hashlib
 import math
 import os
-from dataclasses import asdict, dataclass
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-from llama_index.core.vector_stores.types import VectorStoreQuery
+from llama_index.core.vector_stores.types import (
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from index.analysis import Analysis
 from index.articles import Article, Passage
 from index.errors import CorpusError
+from index.records import Records
 
-COLLECTION = "passages"
+PREFIX = "passages"  # every collection name starts with it (before generations, it was the whole name)
 
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """Where the index lives: a local folder always (manifest, lock, embedded Chroma), a server optionally."""
+    """Where the index lives: a local folder always (records, lock, embedded Chroma), a server optionally."""
 
     index_dir: Path
     chroma_url: str | None = None
 
 
 class Store:
-    """Passages in Chroma (through LlamaIndex's binding) and articles in a JSON manifest."""
+    """One generation of the index, read by answering and written by ingestion."""
 
-    def __init__(self, config: StoreConfig) -> None:
+    def __init__(self, config: StoreConfig, generation: str | None = None) -> None:
         self.config = config
         config.index_dir.mkdir(parents=True, exist_ok=True)
         self._client = _client(config)
-        self._manifest_path = config.index_dir / "manifest.json"
-        self._manifest = self._load_manifest()
-        self._collection = self._client.get_or_create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
+        # A Chroma server may hold other indexes' collections: ours carry this index folder's key.
+        self._prefix = f"{PREFIX}-{hashlib.sha1(str(config.index_dir.resolve()).encode()).hexdigest()[:8]}-"
+        self.generation = generation or _current(config.index_dir) or _new_name()
+        self.records = Records(config.index_dir / f"records-{self.generation}.sqlite")
+        self._collection = self._client.get_or_create_collection(
+            self._prefix + self.generation, metadata={"hnsw:space": "cosine"}
+        )
         self._vectors = ChromaVectorStore(chroma_collection=self._collection)
 
     @property
     def fingerprint(self) -> str | None:
-        return self._manifest.get("fingerprint")
+        return self.records.meta("fingerprint")
 
-    def reset(self, fingerprint: str) -> None:
-        """Drop every vector and article: the pipeline that made them has changed."""
-        self._client.delete_collection(COLLECTION)
-        self._collection = self._client.get_or_create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
-        self._vectors = ChromaVectorStore(chroma_collection=self._collection)
-        self._manifest = {"fingerprint": fingerprint, "articles": {}}
-        self._save_manifest()
+    # Generations (the caller holds the write lock) ---------------------------------------------
 
-    def put(self, article: Article, content_hash: str, passages: list[Passage], vectors: list[list[float]]) -> None:
-        """Replace one article's passages; the manifest records it only once its vectors are stored."""
+    def fresh(self, fingerprint: str) -> Store:
+        """An empty new generation beside this one, served only once `adopt` swaps it in."""
+        store = Store(self.config, _new_name())
+        store.records.set_meta("fingerprint", fingerprint)
+        return store
+
+    def adopt(self, other: Store) -> None:
+        """Serve `other` (a complete generation) from now on, here and in every process opening the index."""
+        old = self.generation
+        _set_current(self.config.index_dir, other.generation)
+        self.records.close()
+        self.generation, self.records = other.generation, other.records
+        self._collection, self._vectors = other._collection, other._vectors
+        self._drop_generation(old)
+
+    def claim(self) -> list[str]:
+        """Make this generation the current one if none is, drop leftovers of interrupted rebuilds, and
+        reconcile the journal: articles caught between their vectors and their record are dropped (the
+        sync re-indexes them). Returns their ids."""
+        if _current(self.config.index_dir) is None:
+            _set_current(self.config.index_dir, self.generation)
+        for collection in self._client.list_collections():
+            name = getattr(collection, "name", collection)
+            ours = name.startswith(self._prefix) or (name == PREFIX and not self.config.chroma_url)
+            if ours and name != self._prefix + self.generation:
+                self._client.delete_collection(name)
+        for path in self.config.index_dir.glob("records-*.sqlite*"):
+            if not path.name.startswith(f"records-{self.generation}.sqlite"):
+                path.unlink(missing_ok=True)
+        (self.config.index_dir / "manifest.json").unlink(missing_ok=True)  # the pre-SQLite article list
+        pending = self.records.pending()
+        for article_id in pending:
+            self.drop(article_id)
+        return pending
+
+    def _drop_generation(self, generation: str) -> None:
+        with contextlib.suppress(Exception):  # chromadb raises several types for a missing collection
+            self._client.delete_collection(self._prefix + generation)
+        for path in self.config.index_dir.glob(f"records-{generation}.sqlite*"):
+            path.unlink(missing_ok=True)
+
+    # Writing ----------------------------------------------------------------------------------
+
+    def put(
+        self,
+        article: Article,
+        content_hash: str,
+        analysis: Analysis,
+        passages: list[Passage],
+        keyword_texts: list[str],
+        vectors: list[list[float]],
+    ) -> None:
+        """Replace one article: journal it, write its vectors, then its record (which clears the journal)."""
+        self.records.mark_pending(article.id)
         self._vectors.delete(article.id)
-        nodes = [_node(p, article.title, v) for p, v in zip(passages, vectors, strict=True)]
+        nodes = [_node(p, v) for p, v in zip(passages, vectors, strict=True)]
         if nodes:
-            self._vectors.add(nodes)
-        entry = asdict(article) | {"hash": content_hash, "passage_count": len(passages)}
-        self._manifest["articles"][article.id] = entry
-        self._save_manifest()
+            self._vectors.add(nodes)  # LlamaIndex adds in chunks of the server's max batch size
+        self.records.replace(article, content_hash, analysis, passages, keyword_texts)
 
     def drop(self, article_id: str) -> None:
+        self.records.mark_pending(article_id)
         self._vectors.delete(article_id)
-        self._manifest["articles"].pop(article_id, None)
-        self._save_manifest()
+        self.records.delete(article_id)
 
-    def content_hash(self, article_id: str) -> str | None:
-        entry = self._manifest["articles"].get(article_id)
-        return entry["hash"] if entry else None
+    # Reading ----------------------------------------------------------------------------------
 
-    def article_ids(self) -> list[str]:
-        return sorted(self._manifest["articles"])
+    def hashes(self) -> dict[str, str]:
+        return self.records.hashes()
 
     def article(self, article_id: str) -> Article:
-        entry = self._manifest["articles"].get(article_id)
-        if entry is None:
+        article = self.records.article(article_id)
+        if article is None:
             raise KeyError(f"no indexed article with id {article_id!r}")
-        return Article(**{k: v for k, v in entry.items() if k != "hash"})
+        return article
 
-    def articles(self) -> list[Article]:
-        return [self.article(i) for i in self.article_ids()]
+    def articles(self, query: str = "", offset: int = 0, limit: int | None = None) -> list[Article]:
+        return self.records.list(query, offset, limit)
+
+    def article_count(self, query: str = "") -> int:
+        return self.records.count(query)
 
     def query(self, vector: list[float], k: int, article_ids: list[str] | None = None) -> list[tuple[Passage, float]]:
         """Top-k passages by cosine similarity, scored 0..1."""
         filters = None
         if article_ids:
-            from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
-
             filters = MetadataFilters(
                 filters=[MetadataFilter(key="article_id", value=article_ids, operator=FilterOperator.IN)]
             )
         result = self._vectors.query(VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters))
-        # The binding reports exp(-cosine distance); turn it back into the cosine similarity.
+        found = self.records.passages(node.node_id for node in result.nodes or [])
+        # The binding reports exp(-cosine distance); turn it back into the cosine similarity. A vector whose
+        # record is not committed yet (an article being written) is skipped.
         return [
-            (_passage(node), max(0.0, min(1.0, 1.0 + math.log(max(score, 1e-9)))))
+            (found[node.node_id], max(0.0, min(1.0, 1.0 + math.log(max(score, 1e-9)))))
             for node, score in zip(result.nodes or [], result.similarities or [], strict=True)
+            if node.node_id in found
         ]
 
-    def passages(self) -> list[Passage]:
-        """Every stored passage, in article order: the corpus for keyword search and neighbours."""
-        got = self._collection.get(include=["metadatas", "documents"])
-        passages = [
-            Passage(article_id=m["article_id"], start=int(m["start"]), end=int(m["end"]), text=d, section=m["section"])
-            for m, d in zip(got["metadatas"], got["documents"], strict=True)
-        ]
-        return sorted(passages, key=lambda p: (p.article_id, p.start))
+    def vector_count(self) -> int:
+        return self._collection.count()
 
-    def _load_manifest(self) -> dict:
-        try:
-            return json.loads(self._manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {"fingerprint": None, "articles": {}}
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            # A damaged manifest is rebuilt, never trusted: the fingerprint check then re-indexes.
-            return {"fingerprint": None, "articles": {}}
 
-    def _save_manifest(self) -> None:
-        tmp = self._manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._manifest, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self._manifest_path)
+def _current(index_dir: Path) -> str | None:
+    try:
+        return (index_dir / "current").read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _set_current(index_dir: Path, generation: str) -> None:
+    tmp = index_dir / "current.tmp"
+    tmp.write_text(generation, encoding="utf-8")
+    os.replace(tmp, index_dir / "current")
+
+
+def _new_name() -> str:
+    return uuid.uuid4().hex[:12]
 
 
 def _client(config: StoreConfig) -> chromadb.ClientAPI:
@@ -142,31 +204,13 @@ def _client(config: StoreConfig) -> chromadb.ClientAPI:
         raise CorpusError(f"cannot reach the Chroma server at {config.chroma_url}: {exc}") from None
 
 
-def _node(passage: Passage, title: str, vector: list[float]) -> TextNode:
+def _node(passage: Passage, vector: list[float]) -> TextNode:
+    """Chroma keeps the vector and what filters need; the text and spans live in the records."""
     node = TextNode(
         id_=passage.id,
         text=passage.text,
         embedding=list(vector),
-        start_char_idx=passage.start,
-        end_char_idx=passage.end,
-        metadata={
-            "article_id": passage.article_id,
-            "start": passage.start,
-            "end": passage.end,
-            "section": passage.section,
-            "title": title,
-        },
+        metadata={"article_id": passage.article_id},
     )
     node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=passage.article_id)
     return node
-
-
-def _passage(node: TextNode) -> Passage:
-    m = node.metadata
-    return Passage(
-        article_id=m["article_id"],
-        start=int(m["start"]),
-        end=int(m["end"]),
-        text=node.get_content(),
-        section=m["section"],
-    )

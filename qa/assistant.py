@@ -16,17 +16,16 @@ from index.errors import CorpusError
 from index.ingest import Ingestor, Progress, SplitSettings, SyncReport
 from index.lock import write_lock
 from index.read import SUFFIXES
-from index.split import sentence_spans
+from index.referent import Referent, paragraph_end, paragraph_start
 from index.store import Store, StoreConfig
+from index.text import content_terms, numbers
 from qa.answer import Answer, Citation, Event, Final, Status, Text
 from qa.evidence import CONTEXT_BEFORE, answer_type, misplaces_role, sentence_score, supports
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
-from qa.referent import Referent, continues_quote, paragraph_end, paragraph_start, referent
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
-from qa.text import content_terms, numbers
 from qa.verify import MARKER, names_asked_for, problem
 
 MAX_QUESTION_CHARS = 1000
@@ -79,9 +78,7 @@ class Assistant:
 
     def index(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
         """Bring the index in step with the folder: only new, changed and deleted files cost work."""
-        report = self._ingestor.sync(self.folder, progress=progress, rebuild=rebuild)
-        self._retriever.refresh()
-        return report
+        return self._ingestor.sync(self.folder, progress=progress, rebuild=rebuild)
 
     def add(self, path: str | Path) -> Article:
         """Copy an article file into the corpus folder (if it is not there already) and index it."""
@@ -114,13 +111,17 @@ class Assistant:
                 trash.mkdir(exist_ok=True)
                 path.replace(trash / path.name)
             self._store.drop(article_id)
-        self._retriever.refresh()
 
     def article(self, article_id: str) -> Article:
         return self._store.article(article_id)
 
     def articles(self) -> list[Article]:
+        """Every indexed article with its passage count, by id; without text (`article(id)` reads it)."""
         return self._store.articles()
+
+    def find_articles(self, query: str = "", offset: int = 0, limit: int = 20) -> tuple[int, list[Article]]:
+        """One page of the articles whose headline, file or id holds `query`, and how many match in all."""
+        return self._store.article_count(query), self._store.articles(query, offset, limit)
 
     # Answering --------------------------------------------------------------------------------
 
@@ -220,12 +221,13 @@ class Assistant:
         extra: list[Hit] = []
         for hit in chosen:
             passage = hit.passage
-            text = self.article(passage.article_id).text
-            carried = referent(text, passage.start) is not None
+            article = self.article(passage.article_id)
+            text = article.text
+            carried = article.analysis.referent(passage.start) is not None
             first = paragraph_start(text, passage.start) if carried else passage.end
             last = paragraph_end(text, passage.end)
             following = len(text) - len(text[last:].lstrip())
-            if continues_quote(text, following):
+            if article.analysis.continues_quote(following):
                 last = paragraph_end(text, following)
             elif not carried:
                 continue
@@ -298,9 +300,10 @@ class Assistant:
         candidates: list[Ranked] = []
         who = answer_type(question) == "person"
         for rank, hit in enumerate(chosen):
-            text = self.article(hit.passage.article_id).text
-            for start, end in sentence_spans(text, hit.passage.start, hit.passage.end):
-                person = referent(text, start)
+            article = self.article(hit.passage.article_id)
+            text = article.text
+            for start, end in article.analysis.sentences_in(hit.passage.start, hit.passage.end):
+                person = article.analysis.referent(start)
                 # "He added: ..." is read as Grozev's words; asked who, it is shown with the sentence naming him.
                 if person and who:
                     start, end = min(start, person.start), max(end, person.end)
@@ -325,7 +328,7 @@ class Assistant:
         return ranked
 
     def _read(self, passage: Passage) -> str:
-        return _read_as(referent(self.article(passage.article_id).text, passage.start), passage.text)
+        return _read_as(self.article(passage.article_id).analysis.referent(passage.start), passage.text)
 
     def _context(self, passage: Passage) -> str:
         """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""

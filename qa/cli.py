@@ -89,10 +89,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--limit", type=int, help="evaluate only the first N questions")
     evaluate.add_argument("--qa-file", type=Path, help="Q&A pairs (JSON Lines; default eval/data/qa_pairs.jsonl)")
-    evaluate.add_argument("--conversations", type=Path, help="conversations (default eval/data/conversations.jsonl)")
+    evaluate.add_argument(
+        "--conversations",
+        type=Path,
+        help="conversations (default eval/data/conversations.jsonl; none when only --qa-file is given)",
+    )
     evaluate.add_argument("--out", type=Path, help="folder for report.md, results.json, metrics.png")
     _common(evaluate)
     evaluate.set_defaults(run=_eval)
+
+    bench = sub.add_parser(
+        "bench",
+        help="measure indexing, embedding, retrieval, start-up and answering speed",
+        description="Measure every speed and memory figure side by side in one run; print a table and write "
+        "bench.json and bench.png. Without --corpus it indexes a generated corpus in a temporary folder.",
+    )
+    bench.add_argument("--corpus", type=Path, help="articles folder to index (default: a generated news corpus)")
+    bench.add_argument("--articles", type=int, help="articles in the generated corpus (default 1000; 60 with --quick)")
+    bench.add_argument("--out", type=Path, help="folder for bench.json and bench.png (default eval/results/bench-TIME)")
+    bench.add_argument("--quick", action="store_true", help="60 articles, retrieval at 1k and 10k passages only")
+    for section, what in (
+        ("onnx", "the int8 ONNX encoder"),
+        ("retrieval", "retrieval latency at growing store sizes"),
+        ("startup", "the start-up and serving-memory subprocess"),
+        ("answering", "the answering overhead (loads the LLM)"),
+    ):
+        bench.add_argument(f"--skip-{section}", action="store_true", help=f"leave out {what}")
+    bench.set_defaults(run=_bench)
     return parser
 
 
@@ -143,7 +166,8 @@ def _index(args: argparse.Namespace) -> int:
     settings = settings_from(args, corpus=args.folder)
     assistant, report = open_assistant(settings, rebuild=args.rebuild)
     print(
-        f"{len(assistant.articles())} articles indexed from {assistant.folder} in {settings.resolved_index_dir()}: "
+        f"{assistant.find_articles(limit=0)[0]} articles indexed from {assistant.folder} "
+        f"in {settings.resolved_index_dir()}: "
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
         f"{len(report.unchanged)} unchanged" + (" (rebuilt)" if report.rebuilt else "")
     )
@@ -163,7 +187,10 @@ def _chat(args: argparse.Namespace) -> int:
 
     assistant, _ = open_assistant(settings_from(args))
     conversation = assistant.chat()
-    print(f"Chatting about {len(assistant.articles())} articles in {assistant.folder}. /new starts over, /quit leaves.")
+    print(
+        f"Chatting about {assistant.find_articles(limit=0)[0]} articles in {assistant.folder}. "
+        "/new starts over, /quit leaves."
+    )
     while True:
         try:
             question = input("\nyou> ").strip()
@@ -205,6 +232,14 @@ def _eval(args: argparse.Namespace) -> int:
     return run_eval(
         assistant, args.qa_file, args.conversations, args.limit, args.only == "retrieval", args.baseline, args.out
     )
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from eval.bench import SECTIONS
+    from eval.bench import main as run_bench
+
+    skip = [section for section in SECTIONS if getattr(args, f"skip_{section}")]
+    return run_bench(args.corpus, args.articles, args.out, args.quick, skip)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from index.split import sentence_spans
-from qa.text import (
+from index.text import (
     CALENDAR,
     STOPWORDS,
     content_terms,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.referent import speakers
-from qa.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups
+from index.referent import speakers
+from index.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups
 
 _PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "there", "these", "those"}

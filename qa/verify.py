@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import re
 
+from index.referent import named, speakers
+from index.text import (
+    CALENDAR,
+    STOPWORDS,
+    content_terms,
+    country_of,
+    is_demonym,
+    name_groups,
+    names,
+    numbers,
+    stem,
+    words,
+)
 from qa.evidence import answer_type, holds_answer_type, new_names
-from qa.referent import named, speakers
-from qa.text import CALENDAR, STOPWORDS, content_terms, country_of, is_demonym, name_groups, names, numbers, stem, words
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(

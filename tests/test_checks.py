@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from index.articles import Passage
+from index.referent import referent
 from qa.assistant import _drawn_on
 from qa.evidence import answer_type, misplaces_role, new_names, supports
-from qa.referent import referent
 from qa.retrieve import Hit
 from qa.verify import problem
 

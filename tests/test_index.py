@@ -56,11 +56,11 @@ def test_reopening_reuses_the_index(scratch_corpus: Path, tmp_path: Path) -> Non
 def test_pipeline_change_rebuilds_by_itself(scratch_corpus: Path, tmp_path: Path) -> None:
     original = _open(scratch_corpus, tmp_path / "index")
     original.index()
-    before = len(original._store.passages())
+    before = original._store.records.passage_count()
     changed = _open(scratch_corpus, tmp_path / "index", passage_words=20)
     report = changed.index()
     assert report.rebuilt and len(report.added) == 3
-    assert len(changed._store.passages()) > before
+    assert changed._store.records.passage_count() > before
 
 
 def test_bad_files_are_named_and_the_rest_indexed(scratch_corpus: Path, tmp_path: Path) -> None:

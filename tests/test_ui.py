@@ -17,10 +17,10 @@ pytest.importorskip("playwright")
 if not shutil.which("chromium"):
     pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from qa import Assistant
-from ui.app import safe_name
+from ui.app import PAGE_SIZE, build_app, corpus_page, safe_name
 from ui.bench_browser import (
     ask,
     launch_chromium,
@@ -44,6 +44,13 @@ QUILLHAVEN = (
     "The museum occupies the old keeper's cottage beside the harbour lighthouse. "
     "Visitors can climb the tower on weekends.\n"
 )
+# 45 made-up towns, one tiny article each: enough for three pages of the article list.
+TOWNS = [
+    head + tail
+    for head in ("Ash", "Bram", "Cor", "Dun", "Elm", "Fen", "Glen", "Hol", "Ivy")
+    for tail in ("ford", "wick", "mere", "by", "stead")
+]
+BUILDINGS = ("library", "bridge", "market", "school", "park")
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +69,29 @@ def url(ui_assistant: Assistant) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def many_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """An assistant over a collection that needs several pages of the article list."""
+    folder = tmp_path_factory.mktemp("many-corpus") / "articles"
+    folder.mkdir()
+    for i, town in enumerate(TOWNS):
+        building = BUILDINGS[i % len(BUILDINGS)]
+        (folder / f"{i:03d}_{town.lower()}.txt").write_text(
+            f"{town} Opens a New {building.title()}\n\n"
+            f"The town of {town} opened a new {building} on {i % 28 + 1} May 2024. "
+            f"The mayor of {town} said the {building} had taken {i % 4 + 2} years to build.\n",
+            encoding="utf-8",
+        )
+    return Assistant.from_folder(folder, index_dir=tmp_path_factory.mktemp("many-index"))
+
+
+@pytest.fixture(scope="module")
+def many_url(many_assistant: Assistant) -> Iterator[str]:
+    app, address = start_app(many_assistant, many_assistant.settings)
+    yield address
+    app.close()
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
@@ -71,6 +101,15 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture()
 def open_tab(browser: Browser, url: str) -> Iterator[Callable[[], Page]]:
+    yield from tabs(browser, url)
+
+
+@pytest.fixture()
+def open_many_tab(browser: Browser, many_url: str) -> Iterator[Callable[[], Page]]:
+    yield from tabs(browser, many_url)
+
+
+def tabs(browser: Browser, url: str) -> Iterator[Callable[[], Page]]:
     """Open the page in fresh browser contexts (separate sessions); fail if any of them went off this machine."""
     pages: list[tuple[Page, list[str]]] = []
 
@@ -93,6 +132,11 @@ def bot_texts(page: Page) -> list[str]:
 
 def squash(text: str) -> str:
     return " ".join(text.split())
+
+
+def listed_files(page: Page) -> list[str]:
+    """The File column of the article list as the page shows it."""
+    return page.locator("#corpus-table .virtual-row [data-col='1']").all_inner_texts()
 
 
 @pytest.mark.browser
@@ -170,7 +214,7 @@ def test_upload_then_ask(open_tab: Callable[[], Page], ui_assistant: Assistant, 
     page.get_by_role("tab", name="Articles").click()
     page.locator("#upload input[type=file]").set_input_files(str(article))
     page.wait_for_selector("#corpus-notice :text('Added')", timeout=120_000)
-    assert "quillhaven_museum.txt" in page.locator("#corpus-table").inner_text()
+    expect(page.locator("#corpus-table")).to_contain_text("quillhaven_museum.txt")
     assert (ui_assistant.folder / "quillhaven_museum.txt").read_text(encoding="utf-8") == QUILLHAVEN
     page.get_by_role("tab", name="Ask").click()
     seen = ask(page, "Who is the curator of the lighthouse museum in Quillhaven?")
@@ -187,13 +231,103 @@ def test_remove_an_article(open_tab: Callable[[], Page], ui_assistant: Assistant
     page = open_tab()
     page.get_by_role("tab", name="Articles").click()
     table = page.locator("#corpus-table")
-    assert "quillhaven_museum.txt" in table.inner_text()
+    expect(table).to_contain_text("quillhaven_museum.txt")
     page.locator("#remove-pick input").click()
     page.get_by_role("option", name=re.compile("Quillhaven")).click()
     page.click("#remove")
     page.wait_for_selector("#corpus-notice :text('Removed')")
-    assert "quillhaven_museum.txt" not in table.inner_text()
+    expect(table).not_to_contain_text("quillhaven_museum.txt")
     assert "quillhaven_museum" not in {a.id for a in ui_assistant.articles()}
+
+
+@pytest.mark.browser
+def test_answers_keep_flowing_during_a_reindex(open_tab: Callable[[], Page], ui_assistant: Assistant) -> None:
+    """A re-index queues apart from answers: a question asked meanwhile is answered before the re-index ends."""
+    added = [ui_assistant.folder / f"harbour_log_{i:02d}.txt" for i in range(40)]
+    for i, path in enumerate(added):
+        days = " ".join(f"On day {d} ferry {i} crossed the harbour of Wexcombe in a storm." for d in range(40))
+        path.write_text(f"Harbour Log {i}\n\n{days}\n", encoding="utf-8")
+    try:
+        corpus, chat = open_tab(), open_tab()
+        corpus.get_by_role("tab", name="Articles").click()
+        corpus.click("#reindex")
+        notice = corpus.locator("#corpus-notice")
+        expect(notice).to_contain_text(re.compile(r"\d+/\d+"))  # its progress shows while it runs
+        seen = ask(chat, BESEDA)
+        assert "Lefortovo" in seen.final
+        assert "Index up to date" not in notice.inner_text(), "the answer waited for the re-index"
+        expect(notice).to_contain_text("40 added", timeout=300_000)
+        total = ui_assistant.find_articles(limit=0)[0]
+        expect(corpus.locator("#corpus-summary")).to_contain_text(f"{total} articles · showing 1–20 of {total}")
+    finally:
+        for path in added:
+            path.unlink()
+        ui_assistant.index()
+
+
+def test_article_list_pages(many_assistant: Assistant) -> None:
+    first = corpus_page(many_assistant)
+    assert (first.total, first.matching, len(first.articles)) == (45, 45, PAGE_SIZE)
+    assert not first.has_previous and first.has_next
+    assert all(a.text == "" for a in first.articles)  # a page never carries article texts
+    last = corpus_page(many_assistant, offset=2 * PAGE_SIZE)
+    assert [a.id for a in last.articles] == [f"{i:03d}_{t.lower()}" for i, t in enumerate(TOWNS)][40:]
+    assert last.has_previous and not last.has_next
+    assert corpus_page(many_assistant, offset=200).offset == 2 * PAGE_SIZE  # past the end: the last page
+    assert "showing 41–45 of 45" in last.summary()
+
+
+def test_article_list_search(many_assistant: Assistant) -> None:
+    found = corpus_page(many_assistant, " dunmere ")
+    assert [a.title for a in found.articles] == ["Dunmere Opens a New Market"]
+    assert (found.total, found.matching) == (45, 1)
+    assert "1 matching “dunmere”" in found.summary()
+    assert corpus_page(many_assistant, "017_").matching == 1  # ids and file names match too
+    assert corpus_page(many_assistant, "Park").matching == 9
+    nothing = corpus_page(many_assistant, "<b>nowhere</b>")
+    assert (nothing.matching, nothing.articles) == (0, ())
+    assert "none matching “&lt;b&gt;nowhere&lt;/b&gt;”" in nothing.summary()
+
+
+def test_index_changes_do_not_wait_behind_answers(ui_assistant: Assistant) -> None:
+    """Answers and changes to the collection queue apart: a long re-index must not hold up the chat."""
+    app = build_app(ui_assistant, ui_assistant.settings)
+    groups = {fn.name: (fn.concurrency_id, fn.concurrency_limit) for fn in app.fns.values()}
+    assert groups["respond"][0] == "assistant"
+    for change in ("add_article", "remove_article", "reindex"):
+        assert groups[change] == ("corpus", 1), change
+    for browse in ("show_page", "same_page", "previous_page", "next_page", "pick_row", "open_listed"):
+        assert groups[browse][1] is None, browse
+
+
+@pytest.mark.browser
+def test_article_list_in_the_browser(open_many_tab: Callable[[], Page]) -> None:
+    page = open_many_tab()
+    page.get_by_role("tab", name="Articles").click()
+    summary = page.locator("#corpus-summary")
+    expect(summary).to_have_text("45 articles · showing 1–20 of 45")
+    assert listed_files(page)[:2] == ["000_ashford.txt", "001_ashwick.txt"]
+    assert len(listed_files(page)) == PAGE_SIZE
+    expect(page.locator("#previous-page")).to_be_disabled()
+    page.click("#next-page")
+    expect(summary).to_have_text("45 articles · showing 21–40 of 45")
+    assert len(listed_files(page)) == PAGE_SIZE
+    page.click("#next-page")
+    expect(summary).to_have_text("45 articles · showing 41–45 of 45")
+    assert listed_files(page) == [
+        "040_ivyford.txt",
+        "041_ivywick.txt",
+        "042_ivymere.txt",
+        "043_ivyby.txt",
+        "044_ivystead.txt",
+    ]
+    expect(page.locator("#next-page")).to_be_disabled()
+    page.fill("#corpus-search input", "Dunmere")
+    expect(summary).to_contain_text("1 matching “Dunmere”")
+    assert listed_files(page) == ["017_dunmere.txt"]
+    page.locator("#corpus-table [data-testid='cell-0-0']").click()  # opening it reads its text, only now
+    expect(page.locator("#corpus-article .article-body")).to_contain_text("The town of Dunmere opened a new market")
+    expect(page.locator("#remove-pick input")).to_have_value(re.compile("Dunmere"))
 
 
 def test_upload_names_stay_inside_the_corpus_folder() -> None:

@@ -18,6 +18,7 @@ import gradio as gr
 
 from qa import (
     Answer,
+    Article,
     Assistant,
     Conversation,
     CorpusError,
@@ -41,6 +42,7 @@ EXAMPLES = [
 UPLOAD_SUFFIXES = (".txt", ".md", ".html")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 CORPUS_HEADERS = ["Headline", "File", "Date", "Passages"]
+PAGE_SIZE = 20  # rows of the article list: a page must stay cheap however large the collection grows
 WAITING = "Waiting for the model…"
 SEARCHING = '<p class="muted">Looking for passages…</p>'
 
@@ -107,12 +109,41 @@ def hidden_pick() -> gr.Radio:
     return gr.Radio(choices=[], value=None, visible=False)
 
 
-def corpus_rows(assistant: Assistant) -> list[list[Any]]:
-    return [[a.title, Path(a.path).name, a.date or "", a.passage_count] for a in assistant.articles()]
+@dataclass(frozen=True)
+class CorpusPage:
+    """The page of the article list a tab shows, kept in gr.State so paging, picking and removal know where it is."""
+
+    query: str = ""
+    offset: int = 0
+    matching: int = 0
+    total: int = 0
+    articles: tuple[Article, ...] = ()
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.articles) < self.matching
+
+    def summary(self) -> str:
+        return render.corpus_summary(self.total, self.query, self.matching, self.offset, len(self.articles))
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(f"{render.short(a.title, 60)} ({Path(a.path).name})", a.id) for a in self.articles]
 
 
-def corpus_choices(assistant: Assistant) -> list[tuple[str, str]]:
-    return [(f"{render.short(a.title, 60)} ({Path(a.path).name})", a.id) for a in assistant.articles()]
+def corpus_page(assistant: Assistant, query: str = "", offset: int = 0) -> CorpusPage:
+    """One page of the articles matching `query`; past the end (the last ones were removed) the last page instead."""
+    query = query.strip()
+    offset = max(0, offset)
+    matching, articles = assistant.find_articles(query, offset, PAGE_SIZE)
+    if offset and matching and not articles:
+        offset = (matching - 1) // PAGE_SIZE * PAGE_SIZE
+        matching, articles = assistant.find_articles(query, offset, PAGE_SIZE)
+    total = assistant.find_articles(limit=0)[0] if query else matching
+    return CorpusPage(query, offset, matching, total, tuple(articles))
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -194,12 +225,45 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             None,
         )
 
-    def corpus_view(message: str = "") -> tuple[Any, Any, str]:
-        return corpus_rows(assistant), gr.Dropdown(choices=corpus_choices(assistant), value=None), message
+    def show_page(query: str, offset: int = 0) -> tuple[Any, ...]:
+        page = corpus_page(assistant, query, offset)
+        return (
+            render.corpus_rows(page.articles),
+            page.summary(),
+            gr.Dropdown(choices=page.choices(), value=None),
+            gr.Button(interactive=page.has_previous),
+            gr.Button(interactive=page.has_next),
+            page,
+        )
 
-    def add_article(path: str | None) -> tuple[Any, ...]:
+    def same_page(query: str, page: CorpusPage) -> tuple[Any, ...]:
+        """The list again after a change to the collection, at the page the tab shows now (or the last one left)."""
+        return show_page(query, page.offset)
+
+    def previous_page(query: str, page: CorpusPage) -> tuple[Any, ...]:
+        return show_page(query, page.offset - PAGE_SIZE)
+
+    def next_page(query: str, page: CorpusPage) -> tuple[Any, ...]:
+        return show_page(query, page.offset + PAGE_SIZE)
+
+    def open_listed(article_id: str | None) -> str:
+        """Read one article's text only now, when it is opened: the list itself never carries texts."""
+        if not article_id:
+            return render.article_placeholder("Choose an article in the list to read it.")
+        try:
+            return render.article_html(assistant.article(article_id))
+        except KeyError:
+            return render.article_placeholder("That article is no longer in the collection.")
+
+    def pick_row(page: CorpusPage, event: gr.SelectData) -> tuple[str, Any]:
+        """A row chosen in the list opens that article and makes it the one the Remove button takes out."""
+        row = event.index[0]
+        article_id = page.articles[row].id if 0 <= row < len(page.articles) else None
+        return open_listed(article_id), gr.Dropdown(value=article_id)
+
+    def add_article(path: str | None) -> tuple[None, str]:
         if not path:
-            return None, *corpus_view()
+            return None, ""
         name = safe_name(Path(path).name)
         try:
             if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
@@ -211,31 +275,31 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 shutil.copyfile(path, staged)
                 article = assistant.add(staged)
         except (CorpusError, IndexLocked) as exc:
-            return None, *corpus_view(f"⚠️ {exc}")
-        return None, *corpus_view(f"✅ Added **{article.title}** ({article.passage_count} passages).")
+            return None, f"⚠️ {exc}"
+        return None, f"✅ Added **{article.title}** ({article.passage_count} passages)."
 
-    def remove_article(article_id: str | None) -> tuple[Any, ...]:
+    def remove_article(article_id: str | None) -> tuple[str, Any]:
         if not article_id:
-            return corpus_view("Choose an article to remove first.")
+            return "Choose an article to remove first.", gr.skip()
         try:
             title = assistant.article(article_id).title
             assistant.remove(article_id)
         except (CorpusError, IndexLocked) as exc:
-            return corpus_view(f"⚠️ {exc}")
+            return f"⚠️ {exc}", gr.skip()
         except KeyError:
-            return corpus_view("⚠️ That article is no longer in the collection.")
-        return corpus_view(f"Removed **{title}**; its file was moved to `.removed/` in the articles folder.")
+            return "⚠️ That article is no longer in the collection.", gr.skip()
+        return f"Removed **{title}**; its file was moved to `.removed/` in the articles folder.", open_listed(None)
 
-    def reindex(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (Gradio's idiom)
+    def reindex(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (Gradio's idiom)
         try:
             report = assistant.index(progress=lambda done, total, name: progress((done, total), desc=name))
         except (CorpusError, IndexLocked) as exc:
-            return corpus_view(f"⚠️ {exc}")
+            return f"⚠️ {exc}"
         summary = (
             f"Index up to date: {len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.removed)} removed, {len(report.unchanged)} unchanged."
         )
-        return corpus_view("  \n".join([summary, *(f"⚠️ {w}" for w in report.warnings)]))
+        return "  \n".join([summary, *(f"⚠️ {w}" for w in report.warnings)])
 
     with gr.Blocks(title="News Q&A", analytics_enabled=False, fill_width=True) as app:
         session = gr.State(None)
@@ -276,15 +340,37 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     pick = gr.Radio(label="Read in the article", choices=[], visible=False, elem_id="cite-pick")
                     article = gr.HTML(render.article_placeholder(), elem_id="article-view", js_on_load=SCROLL_TO_CITED)
             with gr.Tab("Articles", id="articles"):
+                listing = gr.State(CorpusPage())
                 gr.Markdown(f"Articles folder: `{assistant.folder}`", elem_classes="muted")
-                table = gr.Dataframe(
-                    headers=CORPUS_HEADERS,
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["55%", "25%", "10%", "10%"],
-                    elem_id="corpus-table",
-                )
-                corpus_notice = gr.Markdown(elem_id="corpus-notice")
+                with gr.Row(equal_height=False):
+                    search = gr.Textbox(
+                        "",
+                        show_label=False,
+                        container=False,
+                        placeholder="Search headlines, file names or ids…",
+                        max_lines=1,
+                        scale=4,
+                        elem_id="corpus-search",
+                    )
+                    previous = gr.Button("← Previous", size="md", interactive=False, scale=0, elem_id="previous-page")
+                    following = gr.Button("Next →", size="md", interactive=False, scale=0, elem_id="next-page")
+                summary = gr.HTML(elem_id="corpus-summary")
+                with gr.Row(equal_height=False):
+                    table = gr.Dataframe(
+                        headers=CORPUS_HEADERS,
+                        interactive=False,
+                        wrap=True,
+                        column_widths=["55%", "25%", "10%", "10%"],
+                        max_height=800,
+                        scale=3,
+                        elem_id="corpus-table",
+                    )
+                    corpus_article = gr.HTML(
+                        render.article_placeholder("Choose an article in the list to read it."),
+                        scale=2,
+                        elem_id="corpus-article",
+                    )
+                corpus_notice = gr.Markdown(elem_id="corpus-notice", min_height=40)
                 with gr.Row(equal_height=False):
                     upload = gr.File(
                         label="Add an article (.txt, .md or .html, up to 2 MB)",
@@ -294,7 +380,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         elem_id="upload",
                     )
                     with gr.Column():
-                        remove_pick = gr.Dropdown(label="Remove an article", choices=[], elem_id="remove-pick")
+                        remove_pick = gr.Dropdown(
+                            label="Remove an article (from this page of the list)", choices=[], elem_id="remove-pick"
+                        )
                         remove = gr.Button("Remove", variant="stop", size="md", elem_id="remove")
                     with gr.Column():
                         gr.Markdown(
@@ -311,11 +399,24 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         pick.input(open_citation, [pick, session], article, concurrency_limit=None, show_progress="hidden")
         new.click(new_chat, None, chat_outputs, concurrency_limit=None)
         chatbot.clear(new_chat, None, chat_outputs, concurrency_limit=None)
-        corpus_outputs = [table, remove_pick, corpus_notice]
-        upload.upload(add_article, upload, [upload, *corpus_outputs], concurrency_id="assistant")
-        remove.click(remove_article, remove_pick, corpus_outputs, concurrency_id="assistant")
-        reindex_button.click(reindex, None, corpus_outputs, concurrency_id="assistant")
-        app.load(corpus_view, None, corpus_outputs, concurrency_limit=None)
+        # Reading the list is cheap and never waits. Changes to the collection queue one at a time in their own group,
+        # so a long re-index never holds up answers (which read the index as it was until the new one is complete);
+        # each change then shows the list again at the search and page the tab shows by then.
+        listing_outputs = [table, summary, remove_pick, previous, following, listing]
+        browse: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}
+        app.load(show_page, search, listing_outputs, **browse)
+        search.change(show_page, search, listing_outputs, trigger_mode="always_last", **browse)
+        previous.click(previous_page, [search, listing], listing_outputs, **browse)
+        following.click(next_page, [search, listing], listing_outputs, **browse)
+        table.select(pick_row, listing, [corpus_article, remove_pick], **browse)
+        remove_pick.input(open_listed, remove_pick, corpus_article, **browse)
+        edit: dict[str, Any] = {"concurrency_id": "corpus", "concurrency_limit": 1, "show_progress_on": corpus_notice}
+        for change in (
+            upload.upload(add_article, upload, [upload, corpus_notice], **edit),
+            remove.click(remove_article, remove_pick, [corpus_notice, corpus_article], **edit),
+            reindex_button.click(reindex, None, corpus_notice, **edit),
+        ):
+            change.then(same_page, [search, listing], listing_outputs, **browse)
     app.queue(default_concurrency_limit=1)
     return app
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from qa import Answer, Article, Citation
 from qa.llm import is_server
@@ -89,6 +91,23 @@ def article_html(article: Article, span: Citation | None = None) -> str:
 
 def article_placeholder(message: str = "Choose a citation to read it in its article.") -> str:
     return f'<p class="muted">{escape(message)}</p>'
+
+
+def corpus_rows(articles: Iterable[Article]) -> list[list[Any]]:
+    """The article list's table rows; list Articles carry no text, so nothing here reads one."""
+    return [[a.title, Path(a.path).name, a.date or "", a.passage_count] for a in articles]
+
+
+def corpus_summary(total: int, query: str, matching: int, offset: int, shown: int) -> str:
+    """The line above the article list: how many there are, how many match the search, which ones are shown."""
+    if not total:
+        return '<p class="muted">No articles yet: add one below.</p>'
+    parts = [f"<b>{total} article{'s' if total != 1 else ''}</b>"]
+    if query:
+        parts.append(f"{matching or 'none'} matching “{escape(query)}”")
+    if shown:
+        parts.append(f"showing {offset + 1}–{offset + shown} of {matching}")
+    return f"<p>{' · '.join(parts)}</p>"
 
 
 def _overlaps(source: Citation, citations: list[Citation]) -> bool:

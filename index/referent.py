@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from index.split import sentence_spans
-from qa.text import CALENDAR, STOPWORDS, is_demonym
+from index.text import CALENDAR, STOPWORDS, is_demonym
 
 LOOK_BACK = 1000  # characters searched for the sentence that names the person
 _PRONOUN = re.compile(r"(He|She)\b")

@@ -84,9 +84,14 @@ def stem(word: str) -> str:
     return word
 
 
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning (no stopwords, no question words), each once, in order."""
+    return list(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1))
+
+
 def content_terms(text: str) -> set[str]:
-    """Stems of the words that carry meaning (no stopwords, no question words)."""
-    return {stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1}
+    """Stems of the words that carry meaning."""
+    return {stem(w) for w in content_words(text)}
 
 
 def numbers(text: str) -> set[str]:

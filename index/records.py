@@ -1,0 +1,217 @@
+"""Article records, passages and their keyword index in one SQLite file beside the vectors.
+
+SQLite answers what Chroma cannot at archive scale: one article by id, the passages of one article in
+order, a page of the article list, and BM25 keyword search (FTS5) that is updated one article at a time.
+A `pending` journal names the articles whose vectors may be out of step with their records after a crash.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from index.analysis import Analysis
+from index.articles import Article, Passage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    id TEXT PRIMARY KEY, hash TEXT NOT NULL, title TEXT NOT NULL, date TEXT, path TEXT NOT NULL,
+    text TEXT NOT NULL, analysis TEXT NOT NULL, passage_count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS passages(
+    n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL,
+    start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_of_article ON passages(article_id, start_char);
+CREATE VIRTUAL TABLE IF NOT EXISTS keywords USING fts5(body, tokenize='porter unicode61');
+CREATE TABLE IF NOT EXISTS pending(article_id TEXT PRIMARY KEY);
+"""
+_PASSAGE = "SELECT article_id, start_char, end_char, text, section FROM passages"
+_ARTICLE = "SELECT id, title, text, path, date, passage_count, analysis FROM articles"
+_BATCH = 500  # ids per statement: SQLite caps the variables of one statement
+
+
+class Records:
+    """One connection per thread (the page answers and re-indexes in different threads); WAL lets readers
+    go on while the single writer commits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        # Answering reads the same few articles many times per question; writes clear the cache.
+        self.article = lru_cache(maxsize=256)(self._article)
+        with self._write() as db:
+            db.executescript(_SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed whole or not at all."""
+        db = self._db
+        with db:
+            yield db
+        self.article.cache_clear()
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # Meta and journal -------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def mark_pending(self, article_id: str) -> None:
+        """Journal an article before its vectors change; `replace`/`delete` clear it in their transaction."""
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (article_id,))
+
+    def pending(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT article_id FROM pending")]
+
+    # Articles ---------------------------------------------------------------------------------
+
+    def replace(
+        self,
+        article: Article,
+        content_hash: str,
+        analysis: Analysis,
+        passages: list[Passage],
+        keyword_texts: list[str],
+    ) -> None:
+        """Store one article with its passages and keyword entries, replacing any earlier version."""
+        with self._write() as db:
+            _delete(db, article.id)
+            db.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    article.id,
+                    content_hash,
+                    article.title,
+                    article.date,
+                    article.path,
+                    article.text,
+                    analysis.to_json(),
+                    len(passages),
+                ),
+            )
+            for passage, body in zip(passages, keyword_texts, strict=True):
+                n = db.execute(
+                    "INSERT INTO passages(id, article_id, start_char, end_char, section, text) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (passage.id, passage.article_id, passage.start, passage.end, passage.section, passage.text),
+                ).lastrowid
+                db.execute("INSERT INTO keywords(rowid, body) VALUES (?, ?)", (n, body))
+            db.execute("DELETE FROM pending WHERE article_id = ?", (article.id,))
+
+    def delete(self, article_id: str) -> None:
+        with self._write() as db:
+            _delete(db, article_id)
+            db.execute("DELETE FROM pending WHERE article_id = ?", (article_id,))
+
+    def hashes(self) -> dict[str, str]:
+        """Every article's content hash: what an incremental sync compares files against."""
+        return dict(self._db.execute("SELECT id, hash FROM articles"))
+
+    def count(self, query: str = "") -> int:
+        where, args = _title_filter(query)
+        return self._db.execute(f"SELECT count(*) FROM articles {where}", args).fetchone()[0]
+
+    def list(self, query: str = "", offset: int = 0, limit: int | None = None) -> list[Article]:
+        """A page of articles by id, optionally only those whose headline or id (file name) holds `query`;
+        without their text and analysis, which a list never shows."""
+        where, args = _title_filter(query)
+        rows = self._db.execute(
+            f"SELECT id, title, '', path, date, passage_count, NULL FROM articles {where} ORDER BY id LIMIT ? OFFSET ?",
+            (*args, -1 if limit is None else limit, offset),
+        )
+        return [_article(row) for row in rows]
+
+    def _article(self, article_id: str) -> Article | None:
+        row = self._db.execute(f"{_ARTICLE} WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    # Passages ---------------------------------------------------------------------------------
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        rows = self._db.execute(f"{_PASSAGE} WHERE article_id = ? ORDER BY start_char", (article_id,))
+        return [Passage(*row) for row in rows]
+
+    def passages(self, ids: Iterable[str]) -> dict[str, Passage]:
+        found: dict[str, Passage] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"{_PASSAGE} WHERE id IN ({marks})", chunk):
+                passage = Passage(*row)
+                found[passage.id] = passage
+        return found
+
+    def passage_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM passages").fetchone()[0]
+
+    def keyword_search(self, terms: list[str], k: int, article_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """The k passages FTS5 ranks best for any of `terms`, with BM25 scores (higher is better)."""
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        sql = (
+            "SELECT p.id, -bm25(keywords) AS s FROM keywords JOIN passages p ON p.n = keywords.rowid "
+            "WHERE keywords MATCH ?"
+        )
+        args: list[object] = [match]
+        if article_ids:
+            sql += f" AND p.article_id IN ({','.join('?' * len(article_ids))})"
+            args += article_ids
+        rows = self._db.execute(sql + " ORDER BY bm25(keywords) LIMIT ?", (*args, k))
+        return [(pid, score) for pid, score in rows]
+
+
+def _delete(db: sqlite3.Connection, article_id: str) -> None:
+    db.execute("DELETE FROM keywords WHERE rowid IN (SELECT n FROM passages WHERE article_id = ?)", (article_id,))
+    db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+    db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+
+def _title_filter(query: str) -> tuple[str, tuple[str, ...]]:
+    query = query.strip()
+    if not query:
+        return "", ()
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "WHERE title LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\'", (pattern,) * 2
+
+
+def _article(row: tuple) -> Article:
+    article_id, title, text, path, date, count, analysis = row
+    return Article(
+        id=article_id,
+        title=title,
+        text=text,
+        path=path,
+        date=date,
+        passage_count=count,
+        analysis=Analysis.from_json(analysis) if analysis else None,
+    )
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), _BATCH):
+        yield items[i : i + _BATCH]
