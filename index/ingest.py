@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,20 +42,33 @@ class SyncReport:
     rebuilt: bool = False
 
 
-def corpus_files(folder: Path) -> list[Path]:
-    """Article files in the folder and its subfolders, skipping hidden ones."""
+def corpus_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """Article files in the folder and its subfolders, skipping hidden ones, and warnings naming the links
+    that were not followed: nothing outside the folder is read through it, and a linked folder is not
+    walked (it could lead out, or loop)."""
     if not folder.exists():
         raise CorpusError(f"articles folder {folder} does not exist")
     if not folder.is_dir():
         raise CorpusError(f"{folder} is not a folder")
-    files = [
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
-    return sorted(files)
+    root = folder.resolve()
+    files: list[Path] = []
+    warnings: list[str] = []
+    for current, dirs, names in os.walk(root):
+        here = Path(current)
+        for name in sorted(dirs):
+            if name.startswith(".") or (here / name).is_symlink():
+                dirs.remove(name)
+                if not name.startswith("."):
+                    warnings.append(f"{(here / name).relative_to(root)}: a link to a folder; not followed")
+        for name in names:
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                warnings.append(f"{path.relative_to(root)}: a link to a file outside the articles folder; skipped")
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), warnings
 
 
 @dataclass(frozen=True)
@@ -89,10 +103,12 @@ class Ingestor:
 
         A rebuild (asked for, or a changed pipeline) fills a new generation that replaces the served one
         only when complete."""
-        files = corpus_files(folder)
+        files, link_warnings = corpus_files(folder)
         if not files:
             raise CorpusError(f"articles folder {folder} has no .txt, .md or .html files")
-        report = SyncReport()
+        if not rebuild and (unchanged := self._up_to_date(files, link_warnings)):
+            return unchanged
+        report = SyncReport(warnings=link_warnings)
         with write_lock(self.store.config.index_dir):
             self.store.claim()
             target = self.store
@@ -102,59 +118,76 @@ class Ingestor:
                 target = self.store.fresh(self.fingerprint())
                 report.rebuilt = True
             known = target.hashes()
+            skipped = target.records.skipped()
+            todo, still_skipped = self._scan(files, known, skipped, report)
             batch = _Batch(self.embedder, target)
-            seen_ids: dict[str, Path] = {}
-            seen_hashes: dict[str, str] = {}
-            for number, path in enumerate(files, start=1):
+            for number, (path, digest) in enumerate(todo, start=1):
                 if progress:
-                    progress(number - 1, len(files), path.name)
-                prepared = self._read_file(path, known, seen_ids, seen_hashes, report)
-                if prepared:
-                    batch.add(prepared)
+                    progress(number - 1, len(todo), path.name)
+                try:
+                    prepared = self.prepare(path, digest)
+                except CorpusError as exc:
+                    report.warnings.append(str(exc))
+                    still_skipped[digest] = str(exc)
+                    continue
+                report.warnings.extend(prepared.warnings)
+                (report.updated if path.stem in known else report.added).append(path.stem)
+                batch.add(prepared)
             batch.flush()
-            for stale in set(known) - set(seen_ids):
+            for stale in set(known) - set(report.unchanged) - set(report.added) - set(report.updated):
                 target.drop(stale)
                 report.removed.append(stale)
+            if still_skipped != skipped:
+                target.records.set_skipped(still_skipped)
             if not target.hashes():
                 raise CorpusError(f"no readable articles in {folder}: " + "; ".join(report.warnings))
             if target is not self.store:
                 self.store.adopt(target)
-            if progress:
-                progress(len(files), len(files), "done")
+            if progress and todo:
+                progress(len(todo), len(todo), "done")
         return report
 
-    def _read_file(
-        self,
-        path: Path,
-        known: dict[str, str],
-        seen_ids: dict[str, Path],
-        seen_hashes: dict[str, str],
-        report: SyncReport,
-    ) -> _Prepared | None:
-        """The file prepared for embedding when it is new or changed; None when unchanged or unreadable."""
-        article_id = path.stem
-        if article_id in seen_ids:
-            report.warnings.append(f"{path.name}: same name as {seen_ids[article_id].name}; skipped")
+    def _up_to_date(self, files: list[Path], link_warnings: list[str]) -> SyncReport | None:
+        """The report of a sync with nothing to do, found without the write lock (so a reader never waits
+        for, or is refused by, the writer); None when there is work."""
+        if self.store.fingerprint != self.fingerprint() or self.store.records.pending():
             return None
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest in seen_hashes:
-            report.warnings.append(f"{path.name}: same content as {seen_hashes[digest]}; skipped")
+        report = SyncReport(warnings=list(link_warnings))
+        known = self.store.hashes()
+        todo, _ = self._scan(files, known, self.store.records.skipped(), report)
+        if todo or set(known) - set(report.unchanged) or not known:
             return None
-        seen_hashes[digest] = path.name
-        old = known.get(article_id)
-        if old == digest:
-            seen_ids[article_id] = path
-            report.unchanged.append(article_id)
-            return None
-        try:
-            prepared = self.prepare(path, digest)
-        except CorpusError as exc:
-            report.warnings.append(str(exc))
-            return None
-        seen_ids[article_id] = path
-        report.warnings.extend(prepared.warnings)
-        (report.updated if old else report.added).append(article_id)
-        return prepared
+        return report
+
+    def _scan(
+        self, files: list[Path], known: dict[str, str], skipped: dict[str, str], report: SyncReport
+    ) -> tuple[list[tuple[Path, str]], dict[str, str]]:
+        """The files to read, with their content hashes: new or changed, not seen unusable before, and not
+        a second file of the same name or content; and the unusable ones still there, unchanged. Cheap (a
+        hash per file), so a sync with no work is quiet."""
+        todo: list[tuple[Path, str]] = []
+        still_skipped: dict[str, str] = {}
+        names: dict[str, Path] = {}
+        contents: dict[str, str] = {}
+        for path in files:
+            article_id = path.stem
+            if article_id in names:
+                report.warnings.append(f"{path.name}: same name as {names[article_id].name}; skipped")
+                continue
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest in contents:
+                report.warnings.append(f"{path.name}: same content as {contents[digest]}; skipped")
+                continue
+            names[article_id] = path
+            contents[digest] = path.name
+            if digest in skipped:
+                report.warnings.append(skipped[digest])
+                still_skipped[digest] = skipped[digest]
+            elif known.get(article_id) == digest:
+                report.unchanged.append(article_id)
+            else:
+                todo.append((path, digest))
+        return todo, still_skipped
 
     def prepare(self, path: Path, digest: str) -> _Prepared:
         """Read, clean, analyse and split one file: everything but its vectors."""

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS passages(
 CREATE INDEX IF NOT EXISTS passages_of_article ON passages(article_id, start_char);
 CREATE VIRTUAL TABLE IF NOT EXISTS keywords USING fts5(body, tokenize='porter unicode61');
 CREATE TABLE IF NOT EXISTS pending(article_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS skipped(hash TEXT PRIMARY KEY, reason TEXT NOT NULL);
 """
 _PASSAGE = "SELECT article_id, start_char, end_char, text, section FROM passages"
 _ARTICLE = "SELECT id, title, text, path, date, passage_count, analysis FROM articles"
@@ -87,6 +88,15 @@ class Records:
 
     def pending(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT article_id FROM pending")]
+
+    def skipped(self) -> dict[str, str]:
+        """Why each unusable file (by content hash) was skipped: it is not read again until it changes."""
+        return dict(self._db.execute("SELECT hash, reason FROM skipped"))
+
+    def set_skipped(self, reasons: dict[str, str]) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM skipped")
+            db.executemany("INSERT INTO skipped VALUES (?, ?)", reasons.items())
 
     # Articles ---------------------------------------------------------------------------------
 

@@ -139,8 +139,11 @@ def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     return load_settings(overrides, args.config)
 
 
-def open_assistant(settings: Settings, rebuild: bool = False) -> tuple[Assistant, SyncReport]:
-    """An assistant whose index is up to date, with a progress bar while embedding."""
+def open_assistant(
+    settings: Settings, rebuild: bool = False, always_warn: bool = False
+) -> tuple[Assistant, SyncReport]:
+    """An assistant whose index is up to date, with a progress bar while new or changed files are indexed;
+    skipped-file warnings are printed when there was work (or always, for `qa index`)."""
     from tqdm import tqdm
 
     assistant = Assistant(settings)
@@ -157,14 +160,15 @@ def open_assistant(settings: Settings, rebuild: bool = False) -> tuple[Assistant
     report = assistant.index(progress=progress, rebuild=rebuild)
     if bar is not None:
         bar.close()
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    if always_warn or report.added or report.updated or report.removed:
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     return assistant, report
 
 
 def _index(args: argparse.Namespace) -> int:
     settings = settings_from(args, corpus=args.folder)
-    assistant, report = open_assistant(settings, rebuild=args.rebuild)
+    assistant, report = open_assistant(settings, rebuild=args.rebuild, always_warn=True)
     print(
         f"{assistant.find_articles(limit=0)[0]} articles indexed from {assistant.folder} "
         f"in {settings.resolved_index_dir()}: "

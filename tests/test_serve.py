@@ -62,3 +62,18 @@ def test_share_link_is_refused_with_a_reason(assistant: Assistant, seed_copy: Pa
     )
     assert result.returncode == 2
     assert "offline" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_indexing_from_another_process_is_refused_while_served(
+    served: str, assistant: Assistant, seed_copy: Path
+) -> None:
+    """The embedded store is not process-safe: while `qa serve` holds the index, `qa index` that would
+    write is refused and pointed at the page's re-index; reading (nothing to do) still works."""
+    index = [sys.executable, "-m", "qa.cli", "index", str(seed_copy)]
+    index += ["--index-dir", str(assistant.settings.resolved_index_dir())]
+    up_to_date = subprocess.run(index, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert up_to_date.returncode == 0 and "0 added" in up_to_date.stdout
+    rebuild = subprocess.run([*index, "--rebuild"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert rebuild.returncode == 2
+    assert "is serving the index" in rebuild.stderr and "Re-index" in rebuild.stderr
+    assert "Traceback" not in rebuild.stderr

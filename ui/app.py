@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from index.lock import serving
 from qa import (
     Answer,
     Article,
@@ -473,7 +474,8 @@ def serve(assistant: Assistant, settings: Settings) -> None:
             file=sys.stderr,
         )
     app = build_app(assistant, settings)
-    # Gradio's own banner suggests a share link, which cannot work offline: print the address ourselves.
-    app.launch(**launch_options(settings), quiet=True, prevent_thread_lock=True)
-    print(f"Chat page: http://{settings.host}:{app.server_port}  (Ctrl-C to stop)", flush=True)
-    app.block_thread()
+    with serving(settings.resolved_index_dir()):
+        # Gradio's own banner suggests a share link, which cannot work offline: print the address ourselves.
+        app.launch(**launch_options(settings), quiet=True, prevent_thread_lock=True)
+        print(f"Chat page: http://{settings.host}:{app.server_port}  (Ctrl-C to stop)", flush=True)
+        app.block_thread()
