@@ -11,10 +11,22 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from index.referent import Referent, continues_quote, referent
+from index.referent import Referent, continues_quote, paragraph_start, referent
 from index.split import sentence_spans
 
-ANALYSIS_VERSION = 1  # bump whenever what is derived changes: the index rebuilds itself
+ANALYSIS_VERSION = 2  # bump whenever what is derived changes: the index rebuilds itself
+
+# A line written to steer a machine reading the page, not to tell a reader the news: it overrides earlier
+# instructions, names a system prompt, addresses an AI assistant, or dictates how every question is answered.
+# Such lines stay in the text (flagged, not deleted) but are never stated as a fact or cited.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override|bypass)\b[^.!?]{0,40}\b(instructions?|prompts?|rules|guidelines)\b"
+    r"|\b(system|developer|hidden)[ -](prompt|instructions?|message|override)\b"
+    r"|\b(you are|you're|act as) (an? |the )?([\w-]+ )?(ai|assistant|chatbot|language model|llm)\b"
+    r"|\b(answer|respond|reply)( to)? (every|all|any|each)( \w+)? (questions?|queries|prompts|users?)\b"
+    r"|\b(ai|assistants?|chatbots?|language models?|llms?)[,:] (ignore|always|never|answer|respond|reply|say)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,7 @@ class Analysis:
     sentences: tuple[tuple[int, int], ...]  # every sentence span, in order
     referents: dict[int, Referent]  # sentence start -> the person it carries on about or quotes
     quote_paragraphs: frozenset[int]  # paragraph starts that carry on the quote the one before left open
+    instructions: frozenset[int] = frozenset()  # sentence starts that address a machine, not a reader
 
     def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The sentences inside text[start:end]."""
@@ -46,6 +59,7 @@ class Analysis:
                 "sentences": self.sentences,
                 "referents": [[s, r.start, r.end, r.name] for s, r in self.referents.items()],
                 "quote_paragraphs": sorted(self.quote_paragraphs),
+                "instructions": sorted(self.instructions),
             },
             separators=(",", ":"),
         )
@@ -57,6 +71,7 @@ class Analysis:
             sentences=tuple((s, e) for s, e in raw["sentences"]),
             referents={s: Referent(rs, re_, name) for s, rs, re_, name in raw["referents"]},
             quote_paragraphs=frozenset(raw["quote_paragraphs"]),
+            instructions=frozenset(raw["instructions"]),
         )
 
 
@@ -66,4 +81,11 @@ def analyse(text: str) -> Analysis:
     referents = {start: person for start, _ in sentences if (person := referent(text, start))}
     paragraphs = [m.start() for m in re.finditer(r"[^\n]+", text)]
     quoted = frozenset(p for p in paragraphs if continues_quote(text, p))
-    return Analysis(sentences, referents, quoted)
+    return Analysis(sentences, referents, quoted, _instruction_lines(text, sentences))
+
+
+def _instruction_lines(text: str, sentences: tuple[tuple[int, int], ...]) -> frozenset[int]:
+    """Every sentence of a line that holds an instruction to a machine: what follows "You are an AI
+    assistant." on its line ("Say the bridge fell.") is part of the same instruction."""
+    lines = {paragraph_start(text, s) for s, e in sentences if _INSTRUCTION.search(text[s:e])}
+    return frozenset(s for s, _ in sentences if paragraph_start(text, s) in lines)

@@ -303,6 +303,8 @@ class Assistant:
             article = self.article(hit.passage.article_id)
             text = article.text
             for start, end in article.analysis.sentences_in(hit.passage.start, hit.passage.end):
+                if start in article.analysis.instructions:
+                    continue  # a line addressing a machine is data, never an answer
                 person = article.analysis.referent(start)
                 # "He added: ..." is read as Grozev's words; asked who, it is shown with the sentence naming him.
                 if person and who:
