@@ -9,7 +9,6 @@ No transaction spans both stores: an article's vectors are written first, its re
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
 import os
 import uuid
@@ -51,8 +50,9 @@ class Store:
         self.config = config
         config.index_dir.mkdir(parents=True, exist_ok=True)
         self._client = _client(config)
-        # A Chroma server may hold other indexes' collections: ours carry this index folder's key.
-        self._prefix = f"{PREFIX}-{hashlib.sha1(str(config.index_dir.resolve()).encode()).hexdigest()[:8]}-"
+        # A Chroma server may hold other indexes' collections: ours carry this index's key (kept in its
+        # folder, so a moved or copied index folder still finds its collections).
+        self._prefix = f"{PREFIX}-{_index_key(config.index_dir)}-"
         self.generation = generation or _current(config.index_dir) or _new_name()
         self.records = Records(config.index_dir / f"records-{self.generation}.sqlite")
         self._collection = self._client.get_or_create_collection(
@@ -174,6 +174,15 @@ def _current(index_dir: Path) -> str | None:
         return (index_dir / "current").read_text(encoding="utf-8").strip() or None
     except FileNotFoundError:
         return None
+
+
+def _index_key(index_dir: Path) -> str:
+    path = index_dir / "key"
+    if not path.exists():
+        tmp = index_dir / "key.tmp"
+        tmp.write_text(uuid.uuid4().hex[:8], encoding="utf-8")
+        os.replace(tmp, path)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def _set_current(index_dir: Path, generation: str) -> None:
