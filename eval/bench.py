@@ -28,14 +28,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # the heavy modules load inside the functions, so workers time their own imports
+    from index.embed import TextEmbedder
+    from index.store import Store
+    from qa.answer import Answer
+    from qa.assistant import Assistant
+    from qa.settings import Settings
 
 SEED = 11
 DIM = 384  # all-MiniLM-L6-v2
 PASSAGES_PER_ARTICLE = 100  # synthetic retrieval stores, as in tests/test_store.py
 RETRIEVAL_QUESTIONS = 50
+WARM_UP_QUESTIONS = 5
+USER_ERROR = 2  # a worker's exit status for a corpus the pipeline refuses
 SECTIONS = ("onnx", "retrieval", "startup", "answering")  # what --skip-* can leave out
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?(\s|$)")  # where the assistant first checks and shows a sentence
 
@@ -51,7 +60,8 @@ class Options:
     skip: frozenset[str] = frozenset()
 
 
-QUICK = Options(articles=60, retrieval_sizes=(1_000, 10_000), embed_sample=500, serve_questions=4, answer_questions=3)
+# What the test suite runs: about a minute and a half on a quiet 2-core machine.
+QUICK = Options(articles=40, retrieval_sizes=(1_000, 10_000), embed_sample=300, serve_questions=3, answer_questions=3)
 
 
 # A deterministic news-like corpus ------------------------------------------------------------------
@@ -197,6 +207,19 @@ def headline_questions(titles: list[str]) -> list[str]:
 # Subprocess workers -------------------------------------------------------------------------------
 
 
+def bench_settings(folder: str | Path, index_dir: str | Path) -> Settings:
+    """The settings `qa index FOLDER --index-dir DIR` uses, so the bench indexes exactly as the CLI does."""
+    from qa.settings import load_settings
+
+    return load_settings({"corpus": folder, "index_dir": index_dir})
+
+
+def open_store(settings: Settings) -> Store:
+    from index.store import Store, StoreConfig
+
+    return Store(StoreConfig(settings.resolved_index_dir(), settings.chroma_url))
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (ru_maxrss is in KiB on Linux)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -206,11 +229,9 @@ def index_worker(request: dict) -> dict:
     """Cold index of the folder into an empty index folder, then a warm re-index of the unchanged folder."""
     from index.embed import shared_embedder
     from index.ingest import Ingestor, SplitSettings
-    from index.store import Store, StoreConfig
-    from qa.settings import load_settings
 
-    settings = load_settings({"corpus": request["folder"], "index_dir": request["index_dir"]})
-    store = Store(StoreConfig(settings.resolved_index_dir(), settings.chroma_url))
+    settings = bench_settings(request["folder"], request["index_dir"])
+    store = open_store(settings)
     ingestor = Ingestor(store, shared_embedder(), SplitSettings(settings.passage_words))
     loaded = time.time() - request["spawned"]
     started = perf_counter()
@@ -219,6 +240,7 @@ def index_worker(request: dict) -> dict:
     started = perf_counter()
     warm = ingestor.sync(settings.corpus)
     return {
+        "embedder": ingestor.embedder.name,
         "load_seconds": loaded,
         "cold_seconds": cold_seconds,
         "warm_seconds": perf_counter() - started,
@@ -239,13 +261,16 @@ def serve_worker(request: dict) -> dict:
     started = perf_counter()
     assistant.ask(first)
     first_answer = perf_counter() - started
-    totals = [_timed(assistant.ask, question) for question in rest]
+    timings = [assistant.ask(question).timings for question in rest]
+    first_texts, totals = [t["first_text"] for t in timings], [t["total"] for t in timings]
     return {
         "ready_seconds": ready,
         "first_answer_seconds": first_answer,
         "questions": len(rest),
-        "answer_p50_seconds": _percentile(totals, 50),
-        "answer_p95_seconds": _percentile(totals, 95),
+        "first_text_p50_seconds": _percentile(first_texts, 50),
+        "first_text_p95_seconds": _percentile(first_texts, 95),
+        "total_p50_seconds": _percentile(totals, 50),
+        "total_p95_seconds": _percentile(totals, 95),
         "serving_peak_rss_mb": peak_rss_mb(),
     }
 
@@ -259,14 +284,25 @@ def run_worker(kind: str, **request: Any) -> dict:
     done = subprocess.run(
         [sys.executable, "-m", "eval.bench"], input=payload, capture_output=True, text=True, check=False
     )
+    if done.returncode == USER_ERROR:
+        from index.errors import CorpusError
+
+        raise CorpusError(done.stdout.strip().splitlines()[-1])
     if done.returncode != 0:
         raise RuntimeError(f"bench {kind} worker failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _worker_main() -> int:
+    """A worker's result, or the one-line message of a corpus the pipeline refuses (missing, empty, unreadable)."""
+    from index.errors import CorpusError
+
     request = json.loads(sys.stdin.read())
-    print(json.dumps(WORKERS[request["kind"]](request)))
+    try:
+        print(json.dumps(WORKERS[request["kind"]](request)))
+    except CorpusError as exc:
+        print(exc)
+        return USER_ERROR
     return 0
 
 
@@ -307,12 +343,11 @@ def measure_indexing(folder: Path, index_dir: Path) -> dict:
     return result
 
 
-def embedded_texts(index_dir: Path) -> tuple[list[str], list[str]]:
+def embedded_texts(folder: Path, index_dir: Path) -> tuple[list[str], list[str]]:
     """Every text the indexer embedded, read back from the store's records, and every article's headline."""
     from index.ingest import embedding_text
-    from index.store import Store, StoreConfig
 
-    records = Store(StoreConfig(index_dir)).records
+    records = open_store(bench_settings(folder, index_dir)).records
     articles = records.list()
     texts = [embedding_text(p.section, p.text) for a in articles for p in records.passages_of(a.id)]
     records.close()
@@ -324,7 +359,7 @@ def sample(texts: list[str], limit: int) -> list[str]:
     return texts[:: max(1, math.ceil(len(texts) / limit))]
 
 
-def raw_rate(embedder: Any, texts: list[str]) -> tuple[float, np.ndarray]:
+def raw_rate(embedder: TextEmbedder, texts: list[str]) -> tuple[float, np.ndarray]:
     """Passages per second of one encode call (batch size 32) after a warm-up batch, and the vectors."""
     embedder.encode(texts[:32], batch_size=32)
     started = perf_counter()
@@ -390,7 +425,7 @@ def count_truncated(texts: list[str]) -> dict:
     }
 
 
-def synthetic_store(index_dir: Path, passages: int) -> tuple[Any, list[str]]:
+def synthetic_store(index_dir: Path, passages: int) -> tuple[Store, list[str]]:
     """A store of `passages` generated passages with random unit vectors, and questions about its texts."""
     from index.analysis import Analysis
     from index.articles import Article, Passage
@@ -413,7 +448,7 @@ def synthetic_store(index_dir: Path, passages: int) -> tuple[Any, list[str]]:
         analysis = Analysis(tuple((p.start, p.end) for p in items), {}, frozenset())
         keywords = [embedding_text(p.section, p.text) for p in items]
         store.put(article, f"hash{number}", analysis, items, keywords, vectors.tolist())
-        questions.append(rng.choice(story.questions))
+        questions += story.questions
     return store, sample(questions, RETRIEVAL_QUESTIONS)
 
 
@@ -431,7 +466,8 @@ def measure_retrieval(sizes: tuple[int, ...], scratch: Path) -> list[dict]:
         store, questions = synthetic_store(scratch / f"retrieval-{size}", size)
         built = perf_counter() - started
         retriever = Retriever(store, shared_embedder())
-        retriever.search(questions[0], k)  # warm-up: first-query costs are start-up, not latency
+        for question in questions[:WARM_UP_QUESTIONS]:  # first-query costs are start-up, not latency
+            retriever.search(question, k)
         latencies = [_timed(retriever.search, question, k) * 1000 for question in questions]
         rows.append(
             {
@@ -480,7 +516,7 @@ class RecordingStream:
             call.sentence_end = perf_counter()
 
 
-def prompt_counter(settings: Any) -> Callable[[list[dict[str, str]]], int] | None:
+def prompt_counter(settings: Settings) -> Callable[[list[dict[str, str]]], int] | None:
     """Token count of a chat prompt as the local model sees it (its GGUF chat template, its tokenizer), loading
     only the vocabulary; None for a model behind a server."""
     from qa.llm import is_server, local_gguf
@@ -491,7 +527,10 @@ def prompt_counter(settings: Any) -> Callable[[list[dict[str, str]]], int] | Non
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     vocab = Llama(model_path=str(local_gguf(settings)), vocab_only=True, verbose=False)
-    token_text = vocab._model.token_get_text  # llama-cpp-python offers no public way to name BOS/EOS
+
+    def token_text(token: int) -> str:
+        return vocab.detokenize([token], special=True).decode()
+
     formatter = Jinja2ChatFormatter(
         template=vocab.metadata["tokenizer.chat_template"],
         eos_token=token_text(vocab.token_eos()),
@@ -508,8 +547,10 @@ def prompt_counter(settings: Any) -> Callable[[list[dict[str, str]]], int] | Non
 def measure_answering(folder: Path, index_dir: Path, questions: list[str]) -> dict:
     """Time to the first shown sentence against the model's own time to write that sentence.
 
-    The overhead is everything else before text is shown: retrieval, choosing the sentences, checking the
-    model's sentence, and any attempt whose sentence failed a check.
+    The model's time runs from its call to the sentence's end mark in the same stream: running the prompt a
+    second time would hit llama.cpp's prompt cache and flatter the model. The overhead is everything else
+    before text is shown: retrieval, choosing the sentences, checking the model's sentence, and any attempt
+    whose sentence failed a check.
     """
     from qa.assistant import Assistant
 
@@ -526,7 +567,7 @@ def measure_answering(folder: Path, index_dir: Path, questions: list[str]) -> di
     return _answering_summary(rows, counter)
 
 
-def _answer_row(assistant: Any, recorder: RecordingStream, question: str) -> dict:
+def _answer_row(assistant: Assistant, recorder: RecordingStream, question: str) -> dict:
     recorder.calls.clear()
     asked = perf_counter()
     answer = assistant.ask(question)
@@ -538,7 +579,7 @@ def _answer_row(assistant: Any, recorder: RecordingStream, question: str) -> dic
     return row
 
 
-def _kind(answer: Any) -> str:
+def _kind(answer: Answer) -> str:
     return "abstained" if answer.abstained else "quoted" if answer.extractive else "model"
 
 
@@ -575,7 +616,7 @@ def run(options: Options, scratch: Path) -> dict:
         "corpus": {"folder": str(folder), "generated": not options.corpus},
     }
     results["indexing"] = measure_indexing(folder, index_dir)
-    texts, titles = embedded_texts(index_dir)
+    texts, titles = embedded_texts(folder, index_dir)
     questions = questions or headline_questions(titles)
     results["corpus"] |= {"articles": len(titles), "passages": len(texts)}
     _note(f"raw encoding of {len(sample(texts, options.embed_sample)):,} of the {len(texts):,} embedded passages")
@@ -590,7 +631,6 @@ def run(options: Options, scratch: Path) -> dict:
         _note("start-up: an assistant in a subprocess, its first answer, then more questions")
         asked = _cycle(questions, options.serve_questions + 1)
         results["startup"] = run_worker("serve", folder=folder, index_dir=index_dir, questions=asked)
-        results["startup"]["indexing_peak_rss_mb"] = results["indexing"]["peak_rss_mb"]
     if "answering" not in options.skip:
         _note("answering: first shown sentence against the model's own time for it")
         results["answering"] = measure_answering(
@@ -609,6 +649,7 @@ def _machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_average_at_start": os.getloadavg()[0],  # above the core count, other work skews every figure
     }
 
 
@@ -625,60 +666,89 @@ def _fmt(value: Any, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
-def table_rows(results: dict) -> list[tuple[str, str]]:
-    """The figures as (label, value) rows, in the order the issue lists them."""
-    ix, em, tr = results["indexing"], results["embedding"], results["truncation"]
+Rows = list[tuple[str, str]]
+
+
+def _pair(a: Any, b: Any, digits: int = 2) -> str:
+    return f"{_fmt(a, digits)} / {_fmt(b, digits)}"
+
+
+def table_rows(results: dict) -> Rows:
+    """The figures as (label, value) rows, in the order the issue lists them; skipped parts have none."""
+    machine = results["machine"]
     rows = [
-        ("corpus: articles / passages", f"{_fmt(ix['articles'])} / {_fmt(ix['passages'])}"),
+        (
+            f"machine: load average at start / end ({machine['cpus']} cores)",
+            _pair(machine["load_average_at_start"], machine["load_average_at_end"]),
+        )
+    ]
+    rows += _indexing_rows(results["indexing"]) + _embedding_rows(results["embedding"], results["truncation"])
+    for row in results.get("retrieval", []):
+        rows.append(
+            (f"retrieval p50 / p95 at {row['passages']:,} passages (ms)", _pair(row["p50_ms"], row["p95_ms"], 1))
+        )
+    if "startup" in results:
+        rows += _startup_rows(results["startup"])
+    if "answering" in results:
+        rows += _answering_rows(results["answering"])
+    return rows
+
+
+def _indexing_rows(ix: dict) -> Rows:
+    return [
+        ("corpus: articles / passages", _pair(ix["articles"], ix["passages"])),
+        ("index: embedder", ix["embedder"]),
+        ("index: process start, imports, model load (s)", _fmt(ix["load_seconds"])),
         ("index cold: seconds", _fmt(ix["cold_seconds"], 1)),
         ("index cold: passages/s / articles/s", f"{_fmt(ix['passages_per_s'], 1)} / {_fmt(ix['articles_per_s'])}"),
-        ("index warm: in-process / `qa index` CLI (s)", f"{_fmt(ix['warm_seconds'])} / {_fmt(ix['warm_cli_seconds'])}"),
+        (
+            "index warm: in-process / `qa index` CLI (s)",
+            f"{_fmt(ix['warm_seconds'], 3)} / {_fmt(ix['warm_cli_seconds'])}",
+        ),
         ("index warm: nothing re-embedded", _fmt(ix["warm_unchanged"] and ix["warm_cli_unchanged"])),
         ("index: peak RSS (MB)", _fmt(ix["peak_rss_mb"], 0)),
+    ]
+
+
+def _embedding_rows(em: dict, tr: dict) -> Rows:
+    return [
         (f"raw torch encode, {em['sample']:,} passages: passages/s", _fmt(em["torch_per_s"], 1)),
-        ("raw int8 ONNX encode: passages/s", _fmt(em["int8_per_s"], 1) if em["int8_per_s"] else em["int8_note"]),
+        ("raw int8 ONNX encode: passages/s", _fmt(em["int8_per_s"], 1) if em["int8_per_s"] else "- (see note)"),
         ("ratio: indexing / raw torch", _fmt(em["pipeline_over_torch"])),
         ("ratio: int8 / torch", _fmt(em["int8_over_torch"])),
-        (
-            "int8 vs torch cosine: min / mean",
-            f"{_fmt(em.get('int8_cosine_min'), 4)} / {_fmt(em.get('int8_cosine_mean'), 4)}",
-        ),
+        ("int8 vs torch cosine: min / mean", _pair(em.get("int8_cosine_min"), em.get("int8_cosine_mean"), 4)),
         (
             f"truncated passages (> {tr['limit']} word pieces)",
             f"{_fmt(tr['truncated'])} of {_fmt(tr['texts'])} (longest {_fmt(tr['longest_word_pieces'])})",
         ),
     ]
-    for row in results.get("retrieval", []):
-        label = f"retrieval p50 / p95 at {row['passages']:,} passages (ms)"
-        rows.append((label, f"{_fmt(row['p50_ms'], 1)} / {_fmt(row['p95_ms'], 1)}"))
-    if "startup" in results:
-        st = results["startup"]
-        rows += [
-            ("start-up: ready / first answer (s)", f"{_fmt(st['ready_seconds'])} / {_fmt(st['first_answer_seconds'])}"),
-            (
-                f"serving: answer p50 / p95 of {st['questions']} (s)",
-                f"{_fmt(st['answer_p50_seconds'])} / {_fmt(st['answer_p95_seconds'])}",
-            ),
-            ("serving: peak RSS (MB)", _fmt(st["serving_peak_rss_mb"], 0)),
-        ]
-    if "answering" in results:
-        an = results["answering"]
-        rows += [
-            (
-                "answers: model / quoted / abstained",
-                f"{an['model_answers']} / {an['quoted_answers']} / {an['abstained']} of {an['questions']}",
-            ),
-            (
-                "first text p50 / model's own sentence p50 (s)",
-                f"{_fmt(an['first_text_p50_seconds'])} / {_fmt(an['llm_sentence_p50_seconds'])}",
-            ),
-            (
-                "answering overhead p50 / p95 (s)",
-                f"{_fmt(an['overhead_p50_seconds'])} / {_fmt(an['overhead_p95_seconds'])}",
-            ),
-            ("prompt tokens p50 / max", f"{_fmt(an['prompt_tokens_p50'], 0)} / {_fmt(an['prompt_tokens_max'])}"),
-        ]
-    return rows
+
+
+def _startup_rows(st: dict) -> Rows:
+    return [
+        ("start-up: ready / first answer (s)", _pair(st["ready_seconds"], st["first_answer_seconds"])),
+        (
+            f"serving: first text p50 / p95 of {st['questions']} (s)",
+            _pair(st["first_text_p50_seconds"], st["first_text_p95_seconds"]),
+        ),
+        ("serving: whole answer p50 / p95 (s)", _pair(st["total_p50_seconds"], st["total_p95_seconds"])),
+        ("serving: peak RSS (MB)", _fmt(st["serving_peak_rss_mb"], 0)),
+    ]
+
+
+def _answering_rows(an: dict) -> Rows:
+    return [
+        (
+            "answers: model / quoted / abstained",
+            f"{an['model_answers']} / {an['quoted_answers']} / {an['abstained']} of {an['questions']}",
+        ),
+        (
+            "first text p50 / model's own sentence p50 (s)",
+            _pair(an["first_text_p50_seconds"], an["llm_sentence_p50_seconds"]),
+        ),
+        ("answering overhead p50 / p95 (s)", _pair(an["overhead_p50_seconds"], an["overhead_p95_seconds"])),
+        ("prompt tokens p50 / max", _pair(an["prompt_tokens_p50"], an["prompt_tokens_max"], 0)),
+    ]
 
 
 def print_table(results: dict) -> None:
@@ -686,6 +756,15 @@ def print_table(results: dict) -> None:
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
+    if note := results["embedding"].get("int8_note"):
+        print(f"note: int8 ONNX encoder not measured: {note}")
+    machine = results["machine"]
+    if machine["load_average_at_start"] > machine["cpus"] / 2:  # the bench's own load comes on top of this
+        print(
+            f"note: load average {machine['load_average_at_start']:.1f} on {machine['cpus']} cores before the bench "
+            "started: other work ran beside it, so its timings are skewed (llama.cpp and torch slow down many times "
+            "over when another process takes a core)"
+        )
 
 
 def plot(results: dict, path: Path) -> None:
@@ -703,13 +782,21 @@ def plot(results: dict, path: Path) -> None:
     curve.set(xscale="log", xlabel="passages in the store", ylabel="search latency (ms)", title="Retrieval")
     curve.legend()
     em = results["embedding"]
-    names = ["torch raw", "int8 raw", "indexing pipeline"]
+    names = ["torch raw", "int8 raw" if em["int8_per_s"] else "int8 raw (n/a)", "indexing pipeline"]
     rates = [em["torch_per_s"], em["int8_per_s"] or 0.0, results["indexing"]["passages_per_s"]]
     bars.bar(names, rates, color=["#3b6ea8", "#e39c37", "#7a9e58"])
     bars.set(ylabel="passages / s", title="Embedding and indexing throughput")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _check_input(options: Options) -> None:
+    """Bad input fails with one clear message before any work (an unusable folder: from the index worker)."""
+    from qa.settings import SettingsError
+
+    if options.articles < 1:
+        raise SettingsError(f"--articles must be at least 1, got {options.articles}")
 
 
 def main(
@@ -720,16 +807,13 @@ def main(
     skip: list[str] | None = None,
 ) -> int:
     """`qa bench`: run, print the table, write bench.json and bench.png."""
-    options = replace(
-        QUICK if quick else Options(),
-        corpus=corpus,
-        skip=frozenset(skip or ()),
-    )
-    if articles:
-        options = replace(options, articles=articles)
+    base = QUICK if quick else Options()
+    options = replace(base, corpus=corpus, articles=articles or base.articles, skip=frozenset(skip or ()))
+    _check_input(options)
     out = out or Path("eval/results") / f"bench-{time.strftime('%Y%m%d-%H%M%S')}"
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as scratch:
         results = run(options, Path(scratch))
+    results["machine"]["load_average_at_end"] = os.getloadavg()[0]
     results["options"] = {"quick": quick, "articles": options.articles, "retrieval_sizes": options.retrieval_sizes}
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

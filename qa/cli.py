@@ -105,9 +105,9 @@ def _parser() -> argparse.ArgumentParser:
         "bench.json and bench.png. Without --corpus it indexes a generated corpus in a temporary folder.",
     )
     bench.add_argument("--corpus", type=Path, help="articles folder to index (default: a generated news corpus)")
-    bench.add_argument("--articles", type=int, help="articles in the generated corpus (default 1000; 60 with --quick)")
+    bench.add_argument("--articles", type=int, help="articles in the generated corpus (default 1000; 40 with --quick)")
     bench.add_argument("--out", type=Path, help="folder for bench.json and bench.png (default eval/results/bench-TIME)")
-    bench.add_argument("--quick", action="store_true", help="60 articles, retrieval at 1k and 10k passages only")
+    bench.add_argument("--quick", action="store_true", help="40 articles, retrieval at 1k and 10k passages only")
     for section, what in (
         ("onnx", "the int8 ONNX encoder"),
         ("retrieval", "retrieval latency at growing store sizes"),
