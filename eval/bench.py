@@ -232,7 +232,7 @@ def index_worker(request: dict) -> dict:
 
     settings = bench_settings(request["folder"], request["index_dir"])
     store = open_store(settings)
-    ingestor = Ingestor(store, shared_embedder(), SplitSettings(settings.passage_words))
+    ingestor = Ingestor(store, shared_embedder(settings.embedder), SplitSettings(settings.passage_words))
     loaded = time.time() - request["spawned"]
     started = perf_counter()
     cold = ingestor.sync(settings.corpus)
@@ -458,14 +458,15 @@ def measure_retrieval(sizes: tuple[int, ...], scratch: Path) -> list[dict]:
     from qa.retrieve import Retriever
     from qa.settings import load_settings
 
-    k = load_settings().top_k
+    settings = load_settings()
+    k = settings.top_k
     rows = []
     for size in sizes:
         _note(f"retrieval: building a store of {size:,} passages")
         started = perf_counter()
         store, questions = synthetic_store(scratch / f"retrieval-{size}", size)
         built = perf_counter() - started
-        retriever = Retriever(store, shared_embedder())
+        retriever = Retriever(store, shared_embedder(settings.embedder))
         for question in questions[:WARM_UP_QUESTIONS]:  # first-query costs are start-up, not latency
             retriever.search(question, k)
         latencies = [_timed(retriever.search, question, k) * 1000 for question in questions]

@@ -199,7 +199,7 @@ def main(
         if baseline:
             articles = [assistant.article(a.id) for a in assistant.articles()]  # baselines read every text
             for system in (
-                ExtractiveBaseline(articles, shared_embedder()),
+                ExtractiveBaseline(articles, shared_embedder(assistant.settings.embedder)),
                 NaiveLlamaIndex(articles, _baseline_model(assistant)),
             ):
                 results[system.name] = evaluate(system, text_of, pairs, conversations)

@@ -57,8 +57,9 @@ class Assistant:
         self.settings = settings
         self.folder = settings.corpus.expanduser().resolve()
         self._store = Store(StoreConfig(settings.resolved_index_dir(), settings.chroma_url))
-        self._ingestor = Ingestor(self._store, shared_embedder(), SplitSettings(settings.passage_words))
-        self._retriever = Retriever(self._store, shared_embedder())
+        self._embedder = shared_embedder(settings.embedder)
+        self._ingestor = Ingestor(self._store, self._embedder, SplitSettings(settings.passage_words))
+        self._retriever = Retriever(self._store, self._embedder)
         self._llm: LLM | None = None
 
     @classmethod
@@ -316,7 +317,7 @@ class Assistant:
                 candidates.append(Ranked(sentence_score(question, read) - 0.01 * rank, Hit(sentence, hit.score), read))
         if not candidates and said:
             return self._ranked_sentences(question, chosen)
-        similarity = shared_embedder().encode([question] + [c.read for c in candidates])
+        similarity = self._embedder.encode([question] + [c.read for c in candidates])
         scored = sorted(
             (c._replace(score=c.score + float(similarity[0] @ similarity[i + 1])) for i, c in enumerate(candidates)),
             key=lambda c: -c.score,

@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from index.embed import BACKENDS
+
 BUNDLED = "bundled"
 
 
@@ -28,6 +30,7 @@ class Settings:
     threads: int = max(1, os.cpu_count() or 1)  # QA_THREADS: llama.cpp threads (its own default is 1 here)
     top_k: int = 5  # QA_TOP_K: passages retrieved per question
     passage_words: int = 45  # QA_PASSAGE_WORDS: longest passage, in words
+    embedder: str = "onnx-int8"  # QA_EMBEDDER: "onnx-int8" (MiniLM exported to int8 ONNX) or "torch"
     max_answer_tokens: int = 80  # QA_MAX_ANSWER_TOKENS
     host: str = "127.0.0.1"  # QA_HOST: chat page address
     port: int = 7860  # QA_PORT
@@ -79,4 +82,6 @@ def _convert(key: str, value: Any, default: Any, source: str) -> Any:
         if number <= 0:
             raise SettingsError(f"{source}: setting {key} must be positive, got {number}")
         return number
+    if key == "embedder" and value not in BACKENDS:
+        raise SettingsError(f"{source}: setting embedder must be one of {', '.join(BACKENDS)}, got {value!r}")
     return None if value == "" else str(value)
