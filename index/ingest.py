@@ -134,13 +134,14 @@ class Ingestor:
                 (report.updated if path.stem in known else report.added).append(path.stem)
                 batch.add(prepared)
             batch.flush()
-            for stale in set(known) - set(report.unchanged) - set(report.added) - set(report.updated):
+            kept = set(report.unchanged) | set(report.added) | set(report.updated)
+            if not kept:  # before dropping anything: a folder gone unreadable must not empty the index
+                raise CorpusError(f"no readable articles in {folder}: " + "; ".join(report.warnings))
+            for stale in set(known) - kept:
                 target.drop(stale)
                 report.removed.append(stale)
             if still_skipped != skipped:
                 target.records.set_skipped(still_skipped)
-            if not target.hashes():
-                raise CorpusError(f"no readable articles in {folder}: " + "; ".join(report.warnings))
             if target is not self.store:
                 self.store.adopt(target)
             if progress and todo:
@@ -169,12 +170,22 @@ class Ingestor:
         still_skipped: dict[str, str] = {}
         names: dict[str, Path] = {}
         contents: dict[str, str] = {}
+        hashed: list[tuple[Path, str]] = []
         for path in files:
+            try:
+                hashed.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
+            except OSError as exc:  # unreadable, or gone since the folder was listed: keep what is indexed
+                report.warnings.append(f"{path.name}: cannot be read ({exc.strerror or exc}); skipped")
+                if path.stem in known:
+                    report.unchanged.append(path.stem)
+                    names[path.stem] = path
+        # Files already indexed as they are come first: a new copy never displaces the article it copies.
+        hashed.sort(key=lambda item: (known.get(item[0].stem) != item[1], item[0]))
+        for path, digest in hashed:
             article_id = path.stem
             if article_id in names:
                 report.warnings.append(f"{path.name}: same name as {names[article_id].name}; skipped")
                 continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
             if digest in contents:
                 report.warnings.append(f"{path.name}: same content as {contents[digest]}; skipped")
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from index.errors import IndexLocked
@@ -18,18 +18,20 @@ def write_lock(index_dir: Path) -> Iterator[None]:
     """Hold an exclusive, non-blocking lock on the index; refuse at once if another process writes or
     serves it."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    if index_dir.resolve() not in _SERVED:
-        with _held(index_dir / "serve.lock") as server:
+    with ExitStack() as held:
+        holder = held.enter_context(_held(index_dir / "write.lock", keep=True))
+        if holder:
+            raise IndexLocked(
+                f"another process (pid {holder}) is updating the index at {index_dir}; try again when it has finished"
+            )
+        if index_dir.resolve() not in _SERVED:
+            # Held while writing, so `qa serve` cannot start on a generation this write may replace.
+            server = held.enter_context(_held(index_dir / "serve.lock", keep=True))
             if server:
                 raise IndexLocked(
                     f"qa serve (pid {server}) is serving the index at {index_dir}; re-index from its page "
                     "(Articles tab, Re-index), or stop it first"
                 )
-    with _held(index_dir / "write.lock", keep=True) as holder:
-        if holder:
-            raise IndexLocked(
-                f"another process (pid {holder}) is updating the index at {index_dir}; try again when it has finished"
-            )
         yield
 
 
@@ -40,7 +42,7 @@ def serving(index_dir: Path) -> Iterator[None]:
     index_dir.mkdir(parents=True, exist_ok=True)
     with _held(index_dir / "serve.lock", keep=True) as server:
         if server:
-            raise IndexLocked(f"qa serve (pid {server}) is already serving the index at {index_dir}")
+            raise IndexLocked(f"another process (pid {server}) is serving or updating the index at {index_dir}")
         _SERVED.add(index_dir.resolve())
         try:
             yield

@@ -42,8 +42,10 @@ class Records:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        # Answering reads the same few articles many times per question; writes clear the cache.
-        self.article = lru_cache(maxsize=256)(self._article)
+        # Answering reads the same few articles many times per question. Entries are keyed by the number
+        # of writes so far, so a read racing a write never caches the old row for later readers.
+        self._writes = 0
+        self._cached = lru_cache(maxsize=256)(self._article)
         with self._write() as db:
             db.executescript(_SCHEMA)
 
@@ -63,7 +65,7 @@ class Records:
         db = self._db
         with db:
             yield db
-        self.article.cache_clear()
+        self._writes += 1
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -156,7 +158,10 @@ class Records:
         )
         return [_article(row) for row in rows]
 
-    def _article(self, article_id: str) -> Article | None:
+    def article(self, article_id: str) -> Article | None:
+        return self._cached(article_id, self._writes)
+
+    def _article(self, article_id: str, _writes: int) -> Article | None:
         row = self._db.execute(f"{_ARTICLE} WHERE id = ?", (article_id,)).fetchone()
         return _article(row) if row else None
 

@@ -53,10 +53,13 @@ class Store:
         # A Chroma server may hold other indexes' collections: ours carry this index's key (kept in its
         # folder, so a moved or copied index folder still finds its collections).
         self._prefix = f"{PREFIX}-{_index_key(config.index_dir)}-"
-        self.generation = generation or _current(config.index_dir) or _new_name()
-        self.records = Records(config.index_dir / f"records-{self.generation}.sqlite")
+        self._open(generation or _current(config.index_dir) or _new_name())
+
+    def _open(self, generation: str) -> None:
+        self.generation = generation
+        self.records = Records(self.config.index_dir / f"records-{generation}.sqlite")
         self._collection = self._client.get_or_create_collection(
-            self._prefix + self.generation, metadata={"hnsw:space": "cosine"}
+            self._prefix + generation, metadata={"hnsw:space": "cosine"}
         )
         self._vectors = ChromaVectorStore(chroma_collection=self._collection)
 
@@ -85,8 +88,13 @@ class Store:
         """Make this generation the current one if none is, drop leftovers of interrupted rebuilds, and
         reconcile the journal: articles caught between their vectors and their record are dropped (the
         sync re-indexes them). Returns their ids."""
-        if _current(self.config.index_dir) is None:
+        current = _current(self.config.index_dir)
+        if current is None:
             _set_current(self.config.index_dir, self.generation)
+        elif current != self.generation:
+            # Another process swapped in a rebuild since this one opened: follow it, never delete it.
+            self.records.close()
+            self._open(current)
         for collection in self._client.list_collections():
             name = getattr(collection, "name", collection)
             ours = name.startswith(self._prefix) or (name == PREFIX and not self.config.chroma_url)

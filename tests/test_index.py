@@ -169,3 +169,23 @@ def test_a_sync_with_nothing_to_do_reports_no_progress(scratch_corpus: Path, tmp
     )
     assert asked.returncode == 0 and asked.stdout.strip()
     assert "warning" not in asked.stderr and "Indexing" not in asked.stderr
+
+
+def test_a_copy_never_displaces_the_article_it_copies(scratch_corpus: Path, tmp_path: Path) -> None:
+    assistant = _open(scratch_corpus, tmp_path / "index")
+    assistant.index()
+    original = scratch_corpus / "001_7dbcc557f4863a9a.txt"
+    (scratch_corpus / "000_copy.txt").write_bytes(original.read_bytes())  # sorts before the original
+    report = assistant.index()
+    assert "000_copy.txt: same content as 001_7dbcc557f4863a9a.txt; skipped" in report.warnings
+    assert not report.removed and "001_7dbcc557f4863a9a" in {a.id for a in assistant.articles()}
+
+
+def test_a_folder_gone_unreadable_keeps_its_index(scratch_corpus: Path, tmp_path: Path) -> None:
+    assistant = _open(scratch_corpus, tmp_path / "index")
+    assistant.index()
+    for path in scratch_corpus.glob("*.txt"):
+        path.write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError, match="no readable articles"):
+        assistant.index()
+    assert len(assistant.articles()) == 3

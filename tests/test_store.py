@@ -115,3 +115,21 @@ def test_a_rebuild_is_served_only_once_complete(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "index").glob("records-*.sqlite")) == [
         f"records-{fresh.generation}.sqlite"
     ]
+
+
+def test_a_writer_opened_before_a_rebuild_follows_it(tmp_path: Path) -> None:
+    """A long-lived process opened the old generation; another process rebuilt and swapped in a new one.
+    When the first writes again, it follows the new generation instead of deleting it as a leftover."""
+    config = StoreConfig(tmp_path / "index")
+    early = Store(config)
+    early.claim()
+    article, passages = _article(3)
+    vectors = np.eye(DIM, dtype=np.float32)[: len(passages)].tolist()
+    early.put(article, "old", analyse(article.text), passages, [p.text for p in passages], vectors)
+    other = Store(config)
+    fresh = other.fresh("rebuilt")
+    fresh.put(article, "new", analyse(article.text), passages, [p.text for p in passages], vectors)
+    other.adopt(fresh)
+    early.claim()
+    assert early.generation == fresh.generation and early.hashes() == {"a0003": "new"}
+    assert Store(config).hashes() == {"a0003": "new"} and Store(config).vector_count() == len(passages)
