@@ -71,6 +71,19 @@ def corpus_files(folder: Path) -> tuple[list[Path], list[str]]:
     return sorted(files), warnings
 
 
+def _hash_files(files: list[Path]) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """Each file's SHA-256, read once per sync, and the files that cannot be read (gone since the folder
+    was listed, or no permission) with a message naming them."""
+    hashed: list[tuple[Path, str]] = []
+    unreadable: list[tuple[Path, str]] = []
+    for path in files:
+        try:
+            hashed.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError as exc:
+            unreadable.append((path, f"{path.name}: cannot be read ({exc.strerror or exc}); skipped"))
+    return hashed, unreadable
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """One article read, cleaned, analysed and split, waiting for its vectors."""
@@ -106,7 +119,8 @@ class Ingestor:
         files, link_warnings = corpus_files(folder)
         if not files:
             raise CorpusError(f"articles folder {folder} has no .txt, .md or .html files")
-        if not rebuild and (unchanged := self._up_to_date(files, link_warnings)):
+        hashed, unreadable = _hash_files(files)
+        if not rebuild and (unchanged := self._up_to_date(hashed, unreadable, link_warnings)):
             return unchanged
         report = SyncReport(warnings=link_warnings)
         with write_lock(self.store.config.index_dir):
@@ -119,7 +133,7 @@ class Ingestor:
                 report.rebuilt = True
             known = target.hashes()
             skipped = target.records.skipped()
-            todo, still_skipped = self._scan(files, known, skipped, report)
+            todo, still_skipped = self._scan(hashed, unreadable, known, skipped, report)
             batch = _Batch(self.embedder, target)
             for number, (path, digest) in enumerate(todo, start=1):
                 if progress:
@@ -148,20 +162,27 @@ class Ingestor:
                 progress(len(todo), len(todo), "done")
         return report
 
-    def _up_to_date(self, files: list[Path], link_warnings: list[str]) -> SyncReport | None:
+    def _up_to_date(
+        self, hashed: list[tuple[Path, str]], unreadable: list[tuple[Path, str]], link_warnings: list[str]
+    ) -> SyncReport | None:
         """The report of a sync with nothing to do, found without the write lock (so a reader never waits
         for, or is refused by, the writer); None when there is work."""
         if self.store.fingerprint != self.fingerprint() or self.store.records.pending():
             return None
         report = SyncReport(warnings=list(link_warnings))
         known = self.store.hashes()
-        todo, _ = self._scan(files, known, self.store.records.skipped(), report)
+        todo, _ = self._scan(hashed, unreadable, known, self.store.records.skipped(), report)
         if todo or set(known) - set(report.unchanged) or not known:
             return None
         return report
 
     def _scan(
-        self, files: list[Path], known: dict[str, str], skipped: dict[str, str], report: SyncReport
+        self,
+        hashed: list[tuple[Path, str]],
+        unreadable: list[tuple[Path, str]],
+        known: dict[str, str],
+        skipped: dict[str, str],
+        report: SyncReport,
     ) -> tuple[list[tuple[Path, str]], dict[str, str]]:
         """The files to read, with their content hashes: new or changed, not seen unusable before, and not
         a second file of the same name or content; and the unusable ones still there, unchanged. Cheap (a
@@ -170,18 +191,13 @@ class Ingestor:
         still_skipped: dict[str, str] = {}
         names: dict[str, Path] = {}
         contents: dict[str, str] = {}
-        hashed: list[tuple[Path, str]] = []
-        for path in files:
-            try:
-                hashed.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
-            except OSError as exc:  # unreadable, or gone since the folder was listed: keep what is indexed
-                report.warnings.append(f"{path.name}: cannot be read ({exc.strerror or exc}); skipped")
-                if path.stem in known:
-                    report.unchanged.append(path.stem)
-                    names[path.stem] = path
+        for path, problem in unreadable:  # keep what is indexed for a file that cannot be read now
+            report.warnings.append(problem)
+            if path.stem in known:
+                report.unchanged.append(path.stem)
+                names[path.stem] = path
         # Files already indexed as they are come first: a new copy never displaces the article it copies.
-        hashed.sort(key=lambda item: (known.get(item[0].stem) != item[1], item[0]))
-        for path, digest in hashed:
+        for path, digest in sorted(hashed, key=lambda item: (known.get(item[0].stem) != item[1], item[0])):
             article_id = path.stem
             if article_id in names:
                 report.warnings.append(f"{path.name}: same name as {names[article_id].name}; skipped")

@@ -95,15 +95,14 @@ class Store:
             # Another process swapped in a rebuild since this one opened: follow it, never delete it.
             self.records.close()
             self._open(current)
-        for collection in self._client.list_collections():
-            name = getattr(collection, "name", collection)
-            ours = name.startswith(self._prefix) or (name == PREFIX and not self.config.chroma_url)
-            if ours and name != self._prefix + self.generation:
-                self._client.delete_collection(name)
-        for path in self.config.index_dir.glob("records-*.sqlite*"):
-            if not path.name.startswith(f"records-{self.generation}.sqlite"):
-                path.unlink(missing_ok=True)
-        (self.config.index_dir / "manifest.json").unlink(missing_ok=True)  # the pre-SQLite article list
+        names = [getattr(c, "name", c) for c in self._client.list_collections()]
+        leftovers = {n.removeprefix(self._prefix) for n in names if n.startswith(self._prefix)}
+        leftovers |= {p.name.removeprefix("records-").split(".")[0] for p in self.config.index_dir.glob("records-*")}
+        for generation in leftovers - {self.generation}:
+            self._drop_generation(generation)
+        if PREFIX in names and not self.config.chroma_url:
+            self._client.delete_collection(PREFIX)  # the collection from before generations, and its manifest
+        (self.config.index_dir / "manifest.json").unlink(missing_ok=True)
         pending = self.records.pending()
         for article_id in pending:
             self.drop(article_id)

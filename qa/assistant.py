@@ -121,7 +121,7 @@ class Assistant:
         return self._store.articles()
 
     def find_articles(self, query: str = "", offset: int = 0, limit: int = 20) -> tuple[int, list[Article]]:
-        """One page of the articles whose headline, file or id holds `query`, and how many match in all."""
+        """One page of the articles whose headline or id (file name) holds `query`, and how many match in all."""
         return self._store.article_count(query), self._store.articles(query, offset, limit)
 
     # Answering --------------------------------------------------------------------------------
