@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS skipped(hash TEXT PRIMARY KEY, reason TEXT NOT NULL);
 _PASSAGE = "SELECT article_id, start_char, end_char, text, section FROM passages"
 _ARTICLE = "SELECT id, title, text, path, date, passage_count, analysis FROM articles"
 _BATCH = 500  # ids per statement: SQLite caps the variables of one statement
+# A keyword in more passages than both of these is left out of the search when rarer ones are there: its
+# cost grows with the passages holding it, and BM25 gives it little weight.
+COMMON_SHARE = 0.1
+COMMON_FLOOR = 1000
 
 
 class Records:
@@ -46,6 +50,7 @@ class Records:
         # of writes so far, so a read racing a write never caches the old row for later readers.
         self._writes = 0
         self._cached = lru_cache(maxsize=256)(self._article)
+        self._passage_count = lru_cache(maxsize=1)(self._count_passages)
         with self._write() as db:
             db.executescript(_SCHEMA)
 
@@ -181,23 +186,55 @@ class Records:
         return found
 
     def passage_count(self) -> int:
+        return self._passage_count(self._writes)
+
+    def _count_passages(self, _writes: int) -> int:
         return self._db.execute("SELECT count(*) FROM passages").fetchone()[0]
 
     def keyword_search(self, terms: list[str], k: int, article_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """The k passages FTS5 ranks best for any of `terms`, with BM25 scores (higher is better)."""
+        """The k passages FTS5 ranks best for any of `terms`, with BM25 scores (higher is better).
+
+        FTS5 scores every passage that holds any term, so a term in a large share of passages ("said",
+        "people") costs most of the time while adding little to the ranking: it is left out when rarer
+        terms are there.
+        """
+        terms = self._informative(terms)
         if not terms:
             return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        sql = (
-            "SELECT p.id, -bm25(keywords) AS s FROM keywords JOIN passages p ON p.n = keywords.rowid "
-            "WHERE keywords MATCH ?"
-        )
-        args: list[object] = [match]
+        match = " OR ".join(_phrase(t) for t in terms)
         if article_ids:
-            sql += f" AND p.article_id IN ({','.join('?' * len(article_ids))})"
-            args += article_ids
-        rows = self._db.execute(sql + " ORDER BY bm25(keywords) LIMIT ?", (*args, k))
-        return [(pid, score) for pid, score in rows]
+            rows = self._db.execute(
+                "SELECT p.id, -bm25(keywords) FROM keywords JOIN passages p ON p.n = keywords.rowid "
+                f"WHERE keywords MATCH ? AND p.article_id IN ({','.join('?' * len(article_ids))}) "
+                "ORDER BY bm25(keywords) LIMIT ?",
+                (match, *article_ids, k),
+            )
+        else:  # rank first, then look up only the k passages kept
+            rows = self._db.execute(
+                "SELECT p.id, k.score FROM (SELECT rowid, -bm25(keywords) AS score FROM keywords "
+                "WHERE keywords MATCH ? ORDER BY bm25(keywords) LIMIT ?) k JOIN passages p ON p.n = k.rowid "
+                "ORDER BY k.score DESC",
+                (match, k),
+            )
+        return list(rows)
+
+    def _informative(self, terms: list[str]) -> list[str]:
+        """The terms that are not common (COMMON_SHARE, COMMON_FLOOR), or all of them when every one is.
+        Counting stops at the cap, so a common term costs a bounded scan."""
+        cap = max(COMMON_FLOOR, int(self._passage_count(self._writes) * COMMON_SHARE))
+        rare = [
+            t
+            for t in terms
+            if self._db.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM keywords WHERE keywords MATCH ? LIMIT ?)", (_phrase(t), cap)
+            ).fetchone()[0]
+            < cap
+        ]
+        return rare or terms
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 def _delete(db: sqlite3.Connection, article_id: str) -> None:

@@ -73,6 +73,15 @@ def test_filters_keywords_and_pages(big_store: Store) -> None:
     assert big_store.article_count("Headline 359") == 1
 
 
+def test_common_keywords_give_way_to_rare_ones(big_store: Store) -> None:
+    """ "story" is in every passage: scoring it would cost a pass over all of them and rank nothing, so it is
+    left out beside "item42" (in one passage per article), and searched alone when it is all there is."""
+    found = big_store.records.passages(pid for pid, _ in big_store.records.keyword_search(["story", "item42"], 500))
+    assert len(found) == ARTICLES
+    assert all(p.text.endswith("item42.") for p in found.values())
+    assert len(big_store.records.keyword_search(["story"], 5)) == 5
+
+
 def test_drop_removes_vectors_and_records(big_store: Store) -> None:
     before = big_store.vector_count()
     big_store.drop("a0359")
