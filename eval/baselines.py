@@ -6,8 +6,9 @@ Follow-up questions are asked literally: neither baseline keeps a conversation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from index.articles import Article
 from index.embed import Embedder, bundled_model_dir
 from index.split import sentence_spans
 from index.text import content_terms
-from qa.answer import Answer, Citation
+from qa.answer import Answer, Citation, ShortAnswer
 
 if TYPE_CHECKING:
     from llama_index.core.llms import ChatMessage
@@ -44,6 +45,7 @@ REFUSALS = (
     "doesn't say",
 )
 SOURCES = 5
+CACHE_VERSION = 1  # bump when a baseline answers differently: cached answers are then asked again
 
 
 class NaiveLlamaIndex:
@@ -138,6 +140,49 @@ class ExtractiveBaseline:
 
     def chat(self) -> ExtractiveBaseline:
         return self
+
+
+class CachedBaseline:
+    """A baseline's answers kept on disk, keyed by what decides them (`key`: the system, the corpus, the
+    model), and scored afresh on every run. The baseline itself is built only when a question is not in the
+    cache: over an archive, building it (embedding every sentence) costs more than the pipeline's whole run.
+    Both baselines ask follow-ups literally, so a chat is the same as single questions."""
+
+    def __init__(self, name: str, build: Callable[[], NaiveLlamaIndex | ExtractiveBaseline], path: Path) -> None:
+        self.name = name
+        self._build = build
+        self._system: NaiveLlamaIndex | ExtractiveBaseline | None = None
+        self.path = path
+        self._answers: dict[str, dict] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        self.asked = 0  # questions not found in the cache
+
+    def ask(self, question: str) -> Answer:
+        if question not in self._answers:
+            self._system = self._system or self._build()
+            self._answers[question] = asdict(self._system.ask(question))
+            self.asked += 1
+        return _answer(self._answers[question])
+
+    def chat(self) -> CachedBaseline:
+        return self
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self._answers), encoding="utf-8")
+        temporary.replace(self.path)
+
+
+def _answer(data: dict) -> Answer:
+    short = data.get("short")
+    return Answer(
+        **data
+        | {
+            "citations": [Citation(**c) for c in data["citations"]],
+            "sources": [Citation(**c) for c in data["sources"]],
+            "short": ShortAnswer(**short) if short else None,
+        }
+    )
 
 
 def _chatml_messages(messages: Sequence[ChatMessage]) -> str:

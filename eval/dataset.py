@@ -17,6 +17,7 @@ class Pair:
     kind: str
     article_ids: tuple[str, ...]  # the gold articles: a passage from any of them may answer
     span: dict | None  # the supporting text with offsets, when the pair names one; article-level pairs have none
+    source: str = ""  # who wrote the question (an outlet's quiz), when the set says
 
     @property
     def answerable(self) -> bool:
@@ -48,4 +49,5 @@ def _pair(pair_id: str, item: dict) -> Pair:
         kind=item["kind"],
         article_ids=tuple(dict.fromkeys([*single, *item.get("article_ids", [])])),
         span=item.get("span"),
+        source=item.get("source", ""),
     )

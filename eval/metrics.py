@@ -17,6 +17,15 @@ def correct(pair: Pair, text: str) -> bool:
     return any(f" {normalize(a)} " in padded for a in pair.answers)
 
 
+def answers_right(pair: Pair, answer: Answer) -> bool:
+    """Correct: an accepted answer is in the short answer when there is one (else in the text), and a
+    citation comes from an article that states it."""
+    if answer.abstained:
+        return False
+    said = answer.short.text if answer.short else answer.text
+    return correct(pair, said) and any(c.article_id in pair.article_ids for c in answer.citations)
+
+
 def is_hit(pair: Pair, citation: Citation) -> bool:
     """A passage of a gold article that overlaps the span when the pair has one; any of its passages when not."""
     if citation.article_id not in pair.article_ids:
@@ -39,11 +48,13 @@ def score(pair: Pair, answer: Answer, text_of: Callable[[str], str]) -> dict:
         "id": pair.id,
         "question": pair.question,
         "kind": pair.kind,
+        "source": pair.source,
         "answer": answer.text,
         "searched": answer.searched,
         "abstained": answer.abstained,
         "extractive": answer.extractive,
-        "correct": (answer.abstained if not pair.answerable else (not answer.abstained and correct(pair, answer.text))),
+        "short": answer.short.text if answer.short else None,
+        "correct": answer.abstained if not pair.answerable else answers_right(pair, answer),
         "hit_rank": first_hit_rank(pair, answer.sources) if pair.answerable else None,
         "citation_ok": bool(answer.citations) and offsets_ok and any(correct(pair, t) for t in cited),
         "unsupported": sorted(unsupported_facts(answer.text, cited, answer.searched)) if not answer.abstained else [],
@@ -75,6 +86,7 @@ def summarize(rows: list[dict], turns: list[dict]) -> dict:
     )
     summary |= {
         "correct (answerable)": share(answerable, lambda r: r["correct"]),
+        "wrong (answerable)": share(answerable, lambda r: not r["abstained"] and not r["correct"]),
         "citation precision": share(answered, lambda r: r["citation_ok"]),
         "answers with unsupported facts": share(answered, lambda r: r["unsupported"]),
         "unsupported facts (count)": sum(len(r["unsupported"]) for r in answered),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -12,9 +13,10 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
-from eval.baselines import ExtractiveBaseline, NaiveLlamaIndex
+from eval.baselines import CACHE_VERSION, CachedBaseline, ExtractiveBaseline, NaiveLlamaIndex
 from eval.dataset import Pair, load_conversations, load_pairs
 from eval.metrics import first_hit_rank, score, summarize
+from index.articles import Article
 from index.embed import shared_embedder
 from qa.answer import Answer, Citation
 from qa.assistant import Assistant
@@ -77,6 +79,7 @@ def _retrieval_row(pair: Pair, sources: list[Citation]) -> dict:
         "id": pair.id,
         "question": pair.question,
         "kind": pair.kind,
+        "source": pair.source,
         "abstained": False,
         "correct": False,
         "hit_rank": first_hit_rank(pair, sources) if pair.answerable else None,
@@ -109,6 +112,7 @@ def write_outputs(out: Path, results: dict[str, Result], label: str) -> None:
         f"| {key} | " + " | ".join(_cell(r.summary.get(key)) for r in results.values()) + " |" for key in main.summary
     ]
     lines += ["", f"![metrics]({_chart(out, results).name})"]
+    lines += _breakdown(results)
     wrong = [r for r in main.rows if r["kind"] != "unanswerable" and not r["correct"] and r["first_text"] is not None]
     if wrong:
         lines += ["", f"## Answerable questions {main_name} got wrong", ""]
@@ -118,6 +122,34 @@ def write_outputs(out: Path, results: dict[str, Result], label: str) -> None:
         lines += ["", f"## Unanswerable questions {main_name} answered anyway", ""]
         lines += [f"- **{r['id']}** {r['question']} -> {r['answer']}" for r in missed]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _breakdown(results: dict[str, Result]) -> list[str]:
+    """Correct / wrong / abstained per kind of question and per source, every system side by side: a
+    figure that holds for one outlet's quiz and not another's shows here."""
+    main = next(iter(results.values()))
+    if all(r["first_text"] is None for r in main.rows):
+        return []  # retrieval only: nothing was answered
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(main.rows):
+        groups.setdefault(f"kind: {row['kind']}", []).append(i)
+        if row.get("source"):
+            groups.setdefault(f"source: {row['source']}", []).append(i)
+    lines = ["", "## By kind and source (correct / wrong / abstained)", ""]
+    lines += ["| group | n | " + " | ".join(results) + " |", "| --- | --- |" + " --- |" * len(results)]
+    for group, members in groups.items():
+        cells = []
+        for result in results.values():
+            rows = [result.rows[i] for i in members]
+            # An unanswerable question is correct when abstained, wrong when answered.
+            shares = (
+                sum(r["correct"] for r in rows),
+                sum(not r["abstained"] and not r["correct"] for r in rows),
+                sum(r["abstained"] for r in rows),
+            )
+            cells.append(" / ".join(f"{n / len(rows):.2f}" for n in shares))
+        lines.append(f"| {group} | {len(members)} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _cell(value: object) -> str:
@@ -197,12 +229,10 @@ def main(
         text_of = _text_lookup(assistant)
         results = {PIPELINE: evaluate(_Pipeline(assistant), text_of, pairs, conversations)}
         if baseline:
-            articles = [assistant.article(a.id) for a in assistant.articles()]  # baselines read every text
-            for system in (
-                ExtractiveBaseline(articles, shared_embedder(assistant.settings.embedder)),
-                NaiveLlamaIndex(articles, _baseline_model(assistant)),
-            ):
+            for system in _baselines(assistant):
                 results[system.name] = evaluate(system, text_of, pairs, conversations)
+                system.save()
+                print(f"{system.name}: {system.asked} questions asked, the rest from {system.path}", file=sys.stderr)
     out = out or Path("eval/results") / time.strftime("%Y%m%d-%H%M%S")
     write_outputs(out, results, label)
     print_table(results)
@@ -221,6 +251,26 @@ class _Pipeline:
 def _text_lookup(assistant: Assistant) -> Callable[[str], str]:
     """Each cited article's text, fetched when checked: an archive may hold thousands of articles."""
     return lambda article_id: assistant.article(article_id).text
+
+
+def _baselines(assistant: Assistant) -> list[CachedBaseline]:
+    """Both baselines, answering from a cache in the index folder when the corpus and model are the same."""
+
+    def articles() -> list[Article]:
+        return [assistant.article(a.id) for a in assistant.articles()]  # baselines read every text
+
+    model = _baseline_model(assistant)
+    builds = {
+        ExtractiveBaseline.name: lambda: ExtractiveBaseline(articles(), shared_embedder(assistant.settings.embedder)),
+        NaiveLlamaIndex.name: lambda: NaiveLlamaIndex(articles(), model),
+    }
+    cache = assistant.settings.resolved_index_dir() / "baseline-answers"
+    systems = []
+    for name, build in builds.items():
+        recipe = [name, CACHE_VERSION, assistant.corpus_version(), model.name, model.stat().st_size]
+        key = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:16]
+        systems.append(CachedBaseline(name, build, cache / f"{key}.json"))
+    return systems
 
 
 def _baseline_model(assistant: Assistant) -> Path:

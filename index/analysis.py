@@ -1,7 +1,8 @@
 """What is derived from an article's text, computed once at indexing and stored with its record.
 
-Answering reads sentence spans, who "he" is and where a quote carries on from here, never from the text
-again: at archive scale re-deriving them per question costs more than the rest of the question path.
+Answering reads sentence spans, named entities (spaCy), who "he" is and where a quote carries on from here,
+never from the text again: at archive scale re-deriving them per question costs more than the rest of the
+question path.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from index.nlp import Entity, entities
 from index.referent import Referent, continues_quote, paragraph_start, referent
 from index.split import sentence_spans
 
-ANALYSIS_VERSION = 2  # bump whenever what is derived changes: the index rebuilds itself
+ANALYSIS_VERSION = 3  # bump whenever what is derived changes: the index rebuilds itself
 
 # A line written to steer a machine reading the page, not to tell a reader the news: it overrides earlier
 # instructions, names a system prompt, addresses an AI assistant, or dictates how every question is answered.
@@ -35,6 +37,18 @@ class Analysis:
     referents: dict[int, Referent]  # sentence start -> the person it carries on about or quotes
     quote_paragraphs: frozenset[int]  # paragraph starts that carry on the quote the one before left open
     instructions: frozenset[int] = frozenset()  # sentence starts that address a machine, not a reader
+    entities: tuple[Entity, ...] = ()  # in order of their start
+
+    def entities_in(self, start: int, end: int) -> list[Entity]:
+        """The entities inside text[start:end]."""
+        first = bisect_left(self.entities, (start,))
+        found = []
+        for entity in self.entities[first:]:
+            if entity.start >= end:
+                break
+            if entity.end <= end:
+                found.append(entity)
+        return found
 
     def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The sentences inside text[start:end]."""
@@ -60,6 +74,7 @@ class Analysis:
                 "referents": [[s, r.start, r.end, r.name] for s, r in self.referents.items()],
                 "quote_paragraphs": sorted(self.quote_paragraphs),
                 "instructions": sorted(self.instructions),
+                "entities": self.entities,
             },
             separators=(",", ":"),
         )
@@ -72,16 +87,18 @@ class Analysis:
             referents={s: Referent(rs, re_, name) for s, rs, re_, name in raw["referents"]},
             quote_paragraphs=frozenset(raw["quote_paragraphs"]),
             instructions=frozenset(raw["instructions"]),
+            entities=tuple(Entity(*e) for e in raw["entities"]),
         )
 
 
 def analyse(text: str) -> Analysis:
-    """Sentence spans, and for each sentence and paragraph whose speaker the text leaves implicit, who it is."""
+    """Sentence spans, entities, and for each sentence and paragraph whose speaker the text leaves implicit,
+    who it is."""
     sentences = tuple(sentence_spans(text))
     referents = {start: person for start, _ in sentences if (person := referent(text, start))}
     paragraphs = [m.start() for m in re.finditer(r"[^\n]+", text)]
     quoted = frozenset(p for p in paragraphs if continues_quote(text, p))
-    return Analysis(sentences, referents, quoted, _instruction_lines(text, sentences))
+    return Analysis(sentences, referents, quoted, _instruction_lines(text, sentences), entities(text))
 
 
 def _instruction_lines(text: str, sentences: tuple[tuple[int, int], ...]) -> frozenset[int]:

@@ -1,7 +1,9 @@
 """Remove page furniture by general rules, find headlines and a date, and lay out the cleaned text.
 
 The rules describe kinds of clutter seen on any news site (notification prompts, image credits,
-bare photo-credit lines, tag footers, calls to action, repeated headlines); none names a site.
+bare photo-credit lines, tag footers, calls to action, repeated headlines); none names a site. A line that
+tells the story is never clutter, whatever words it shares with a prompt ("Apple said iPhone users would get
+notifications about the recall"): spaCy's parse tells a sentence with a subject from a prompt to the reader.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.nlp import parse
 from index.read import Line, RawDocument
 
-CLEANING_VERSION = 1  # bump whenever a rule changes: the index rebuilds itself
+CLEANING_VERSION = 2  # bump whenever a rule changes: the index rebuilds itself
 
 _FURNITURE = [
     re.compile(p, re.I)
@@ -100,20 +103,43 @@ def _layout(lines: list[Line], title: str | None, date: str | None, removed: lis
 
 
 def _is_furniture(text: str) -> bool:
-    return len(text.split()) <= _MAX_FURNITURE_WORDS and any(p.search(text) for p in _FURNITURE)
+    return (
+        len(text.split()) <= _MAX_FURNITURE_WORDS
+        and any(p.search(text) for p in _FURNITURE)
+        and not _tells_the_story(text)
+    )
+
+
+_READER = {"you", "we", "us"}  # a prompt speaks to the reader, or as the site
+
+
+def _tells_the_story(text: str) -> bool:
+    """A sentence whose main verb has a subject other than the reader or the site: "Shoppers who subscribe
+    to the service can claim a refund", not "Subscribe to our newsletter" or "We use cookies"."""
+    for sentence in parse(text).sents:
+        root = sentence.root
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if root.pos_ in ("VERB", "AUX") and subjects and subjects[0].lower_ not in _READER:
+            return True
+    return False
 
 
 def _is_bare_credit(text: str) -> bool:
+    """A line of one to three capitalised words ("Getty Images", "Reuters"); a score ("Arsenal 2-1
+    Chelsea") has digits and is kept."""
     words = text.split()
     return (
         len(words) <= _CREDIT_MAX_WORDS
         and not _TERMINAL.search(text)
+        and not any(c.isdigit() for c in text)
         and all(w[0].isupper() for w in words if w[0].isalpha())
     )
 
 
 def _is_caption(text: str) -> bool:
-    return len(text.split()) <= _CAPTION_MAX_WORDS
+    """A short line above a credit that tells no story ("Workers at the river bank."): one that does
+    ("Bukayo Saka scored the winner in the 78th minute.") is kept, though a caption may then stay."""
+    return len(text.split()) <= _CAPTION_MAX_WORDS and not _tells_the_story(text)
 
 
 def _looks_like_headline(text: str) -> bool:

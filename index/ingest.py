@@ -19,6 +19,7 @@ from index.clean import CLEANING_VERSION, clean
 from index.embed import Embedder
 from index.errors import CorpusError
 from index.lock import write_lock
+from index.nlp import NLP_VERSION
 from index.read import SUFFIXES, read_article
 from index.split import SPLITTER_VERSION, split_passages
 from index.store import Store
@@ -108,6 +109,7 @@ class Ingestor:
             "passage_words": self.split.passage_words,
             "cleaning": CLEANING_VERSION,
             "analysis": ANALYSIS_VERSION,
+            "nlp": NLP_VERSION,
         }
         return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -126,15 +128,21 @@ class Ingestor:
         with write_lock(self.store.config.index_dir):
             self.store.claim()
             target = self.store
+            reuse: Store | None = None
             if self.store.fingerprint is None and not self.store.hashes():
                 self.store.records.set_meta("fingerprint", self.fingerprint())
             elif rebuild or self.store.fingerprint != self.fingerprint():
                 target = self.store.fresh(self.fingerprint())
                 report.rebuilt = True
+                # A pipeline change with the same embedder keeps the vectors of passages that read the same;
+                # a rebuild asked for embeds everything again.
+                if not rebuild and self.store.records.meta("embedder") == self.embedder.name:
+                    reuse = self.store
+            target.records.set_meta("embedder", self.embedder.name)
             known = target.hashes()
             skipped = target.records.skipped()
             todo, still_skipped = self._scan(hashed, unreadable, known, skipped, report)
-            batch = _Batch(self.embedder, target)
+            batch = _Batch(self.embedder, target, reuse)
             for number, (path, digest) in enumerate(todo, start=1):
                 if progress:
                     progress(number - 1, len(todo), path.name)
@@ -237,11 +245,13 @@ class Ingestor:
 
 class _Batch:
     """Prepared articles embedded together: one encode call over many articles' passages keeps the model's
-    batches full, while memory stays bounded by EMBED_PASSAGES."""
+    batches full, while memory stays bounded by EMBED_PASSAGES. Passages `reuse` (the generation a rebuild
+    replaces) holds as they are keep their vectors."""
 
-    def __init__(self, embedder: Embedder, store: Store) -> None:
+    def __init__(self, embedder: Embedder, store: Store, reuse: Store | None = None) -> None:
         self.embedder = embedder
         self.store = store
+        self.reuse = reuse
         self.waiting: list[_Prepared] = []
 
     def add(self, prepared: _Prepared) -> None:
@@ -250,16 +260,16 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
-        texts = [embedding_text(p.section, p.text) for item in self.waiting for p in item.passages]
-        vectors = self.embedder.encode(texts).tolist() if texts else []
-        offset = 0
+        passages = [p for item in self.waiting for p in item.passages]
+        kept = self.reuse.vectors_of(passages) if self.reuse else {}
+        todo = [p for p in passages if p.id not in kept]
+        encoded = self.embedder.encode([embedding_text(p.section, p.text) for p in todo]).tolist() if todo else []
+        vectors = kept | dict(zip((p.id for p in todo), encoded, strict=True))
         for item in self.waiting:
-            count = len(item.passages)
             keyword = [keyword_text(p, item.analysis) for p in item.passages]
             self.store.put(
-                item.article, item.digest, item.analysis, item.passages, keyword, vectors[offset : offset + count]
+                item.article, item.digest, item.analysis, item.passages, keyword, [vectors[p.id] for p in item.passages]
             )
-            offset += count
         self.waiting = []
 
 

@@ -178,7 +178,7 @@ class Records:
 
     def passages(self, ids: Iterable[str]) -> dict[str, Passage]:
         found: dict[str, Passage] = {}
-        for chunk in _chunks(list(ids)):
+        for chunk in chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
             for row in self._db.execute(f"{_PASSAGE} WHERE id IN ({marks})", chunk):
                 passage = Passage(*row)
@@ -264,6 +264,6 @@ def _article(row: tuple) -> Article:
     )
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
+def chunks(items: list[str]) -> Iterator[list[str]]:
     for i in range(0, len(items), _BATCH):
         yield items[i : i + _BATCH]

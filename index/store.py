@@ -30,7 +30,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from index.analysis import Analysis
 from index.articles import Article, Passage
 from index.errors import CorpusError
-from index.records import Records
+from index.records import Records, chunks
 
 PREFIX = "passages"  # every collection name starts with it (before generations, it was the whole name)
 
@@ -174,6 +174,18 @@ class Store:
 
     def vector_count(self) -> int:
         return self._collection.count()
+
+    def vectors_of(self, passages: list[Passage]) -> dict[str, list[float]]:
+        """The stored vectors of those passages stored here with the same text and headline (what is
+        embedded): a rebuild that changes how articles are cleaned or analysed, not how a passage reads,
+        embeds none of it again."""
+        stored = self.records.passages(p.id for p in passages)
+        same = [p.id for p in passages if (old := stored.get(p.id)) and (old.text, old.section) == (p.text, p.section)]
+        found: dict[str, list[float]] = {}
+        for chunk in chunks(same):
+            got = self._collection.get(ids=chunk, include=["embeddings"])
+            found.update(zip(got["ids"], (v.tolist() for v in got["embeddings"]), strict=True))
+        return found
 
 
 def _current(index_dir: Path) -> str | None:

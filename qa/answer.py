@@ -18,6 +18,18 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The words of a cited sentence that answer ("Bayern Munich"): `article.text[start:end] == text`, inside
+    citation number `citation` (1-based)."""
+
+    text: str
+    article_id: str
+    start: int
+    end: int
+    citation: int
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     abstained: bool
@@ -27,6 +39,7 @@ class Answer:
     searched: str  # the stand-alone question actually searched (after follow-up rewriting)
     extractive: bool = False  # True when the answer quotes a passage instead of the model's words
     timings: dict[str, float] = field(default_factory=dict)
+    short: ShortAnswer | None = None  # for a question asking for a name, number or date: what answers it
 
 
 @dataclass(frozen=True)

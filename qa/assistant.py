@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from time import perf_counter
 from typing import Any, NamedTuple
 
 from index.articles import Article, Passage
+from index.clean import CLEANING_VERSION
 from index.embed import shared_embedder
 from index.errors import CorpusError
 from index.ingest import Ingestor, Progress, SplitSettings, SyncReport
 from index.lock import write_lock
+from index.nlp import Entity
 from index.read import SUFFIXES
 from index.referent import Referent, paragraph_end, paragraph_start
 from index.store import Store, StoreConfig
-from index.text import content_terms, numbers
-from qa.answer import Answer, Citation, Event, Final, Status, Text
-from qa.evidence import CONTEXT_BEFORE, answer_type, misplaces_role, sentence_score, supports
+from index.text import content_terms, numbers, words
+from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
+from qa.evidence import CONTEXT_BEFORE, misplaces_role, sentence_score, supports
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
+from qa.question import NAMED, Question, analyse_question
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
+from qa.short import short_answer
 from qa.verify import MARKER, names_asked_for, problem
 
 MAX_QUESTION_CHARS = 1000
@@ -116,6 +123,11 @@ class Assistant:
     def article(self, article_id: str) -> Article:
         return self._store.article(article_id)
 
+    def corpus_version(self) -> str:
+        """A digest of every indexed article's file and how it is cleaned: equal digests, same texts."""
+        recipe = [CLEANING_VERSION, sorted(self._store.hashes().items())]
+        return hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:16]
+
     def articles(self) -> list[Article]:
         """Every indexed article with its passage count, by id; without text (`article(id)` reads it)."""
         return self._store.articles()
@@ -154,32 +166,34 @@ class Assistant:
             nearby = self._nearby(hits, history[-1].cited)
             if asks_for_more(question):  # "And why?" wants what the last answer did not say
                 said = history[-1].cited
-        kind = answer_type(asked)  # of the question itself, not of a topic kept from an earlier turn
-        supporting = [
-            h for h in hits + nearby if supports(searched, self._read(h.passage), self._context(h.passage), kind)
-        ]
+        # The kind of answer is the question's own, not that of a topic kept from an earlier turn.
+        analysed = analyse_question(asked)
+        kind = analysed.kind
+        for_search = replace(analysed, text=searched)
+        supporting = [h for h in hits + nearby if self._supports(for_search, h.passage)]
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
         chosen += self._rest_of_quote(chosen)
-        ranked = self._ranked_sentences(asked, chosen, said) if chosen else []
+        ranked = self._ranked_sentences(analysed, chosen, said) if chosen else []
         if not ranked:
             yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
         best = [r for r in ranked[:FOCUS_SENTENCES] if r.score >= ranked[0].score - FOCUS_MARGIN]
-        focus = [r.hit for r in best]
         pieces: list[str] = []
         citations: list[Citation] = []
+        short: ShortAnswer | None = None
         # The model sees only the sentences that answer: a tiny prompt (fast first token) and a focused
         # model. If its first sentence fails a check, it tries once more from the best sentence alone, and
         # for a number, date or name (_PINNED: the checks pin those down) from the second alone; then the best
         # sentences are quoted.
-        attempts = [focus, focus[:1]] + ([focus[1:2]] if kind in _PINNED else [])
-        for context in attempts if len(focus) > 1 else [focus]:
-            for piece, cited in self._generate(asked, context):
+        attempts = [best, best[:1]] + ([best[1:2]] if kind in _PINNED else [])
+        for context in attempts if len(best) > 1 else [best]:
+            for piece, cited, found in self._generate(analysed, context):
                 timings.setdefault("first_text", perf_counter() - started)
                 pieces.append(piece)
                 citations.extend(c for c in cited if c not in citations)
+                short = short or found
                 yield Text(piece)
             if pieces:
                 break
@@ -188,7 +202,9 @@ class Assistant:
             # A "why" is often told over two sentences; otherwise the sentences as good as the best.
             quoted = ranked[:MAX_SENTENCES] if kind == "reason" else best
             texts = [r.read for r in quoted]
-            if kind in ("person", "name") and not names_asked_for(asked, " ".join(texts), texts):
+            short = short_answer(analysed, quoted[0].hit.passage, quoted[0].answers, 1)
+            tied = short is not None and short_answer(analysed, quoted[0].hit.passage, quoted[0].answers, 1, tied=True)
+            if kind in ("person", "name") and not tied and not names_asked_for(asked, " ".join(texts), texts):
                 # The best sentences name no one where the question points ("which university"): no answer.
                 yield from _abstain(question, searched, sources, timings, started)
                 return
@@ -198,9 +214,12 @@ class Assistant:
             )
             pieces = [quote]
             timings["first_text"] = perf_counter() - started
-            yield from (Text(piece) for piece, _ in _pieces(quote, []))
+            yield from (Text(piece) for piece, _, _ in _pieces(quote, []))
         timings["total"] = perf_counter() - started
-        yield Final(Answer("".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings))
+        answer = Answer(
+            "".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings, short
+        )
+        yield Final(answer)
 
     def _nearby(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
         """A follow-up is often answered right next to the last answer: the passages around the last
@@ -238,11 +257,14 @@ class Assistant:
                     extra.append(Hit(near, hit.score))
         return extra
 
-    def _generate(self, question: str, chosen: list[Hit]) -> Iterator[tuple[str, list[Citation]]]:
-        """Stream the model's answer one verified sentence at a time; stop at the first that fails."""
-        focus = [h.passage.text for h in chosen]
-        limit = MAX_SENTENCES if answer_type(question) == "reason" else 1
-        messages = build_messages(question, [h.passage.text for h in chosen])
+    def _generate(
+        self, question: Question, best: list[Ranked]
+    ) -> Iterator[tuple[str, list[Citation], ShortAnswer | None]]:
+        """Stream the model's answer one verified sentence at a time; stop at the first that fails. The
+        first piece of a sentence carries its new citations and, when the sentence states one, the short
+        answer."""
+        limit = MAX_SENTENCES if question.kind == "reason" else 1
+        messages = build_messages(question.text, [r.hit.passage.text for r in best])
         stream = self.llm.stream(messages, self.settings.max_answer_tokens, stop=["\n"])
         numbering: dict[int, int] = {}
         buffer: list[str] = []
@@ -253,43 +275,53 @@ class Assistant:
                 text = "".join(buffer)
                 if not _SENTENCE_END.search(text.lstrip()):
                     continue
-                checked = self._checked_sentence(text, question, chosen, focus, numbering)
+                checked = self._checked_sentence(text, question, best, numbering)
                 if checked is None:
                     return
-                yield from _pieces((" " if sentences else "") + checked[0], checked[1])
+                yield from _pieces((" " if sentences else "") + checked[0], checked[1], checked[2])
                 buffer, sentences = [], sentences + 1
                 if sentences >= limit:
                     return
             tail = "".join(buffer)
             if tail.strip():
-                checked = self._checked_sentence(tail, question, chosen, focus, numbering)
+                checked = self._checked_sentence(tail, question, best, numbering)
                 if checked:
-                    yield from _pieces((" " if sentences else "") + checked[0], checked[1])
+                    yield from _pieces((" " if sentences else "") + checked[0], checked[1], checked[2])
         finally:
             close = getattr(stream, "close", None)
             if close:
                 close()
 
     def _checked_sentence(
-        self, raw: str, question: str, chosen: list[Hit], focus: list[str], numbering: dict[int, int]
-    ) -> tuple[str, list[Citation]] | None:
-        """The sentence with answer-wide citation numbers and its newly numbered citations; None if it fails.
+        self, raw: str, question: Question, best: list[Ranked], numbering: dict[int, int]
+    ) -> tuple[str, list[Citation], ShortAnswer | None] | None:
+        """The sentence with answer-wide citation numbers, its newly numbered citations and the short answer
+        it states; None if it fails.
 
         The model saw no numbers, so any [n] it writes is dropped; the citation is the sentence it drew on.
+        Where that sentence holds an entity of the kind asked for, the answer must state one of them: that
+        is what it answers with (a name from elsewhere, or none, is a sentence that only sounds right).
         """
+        chosen = [r.hit for r in best]
+        focus = [h.passage.text for h in chosen]
         body = _without_meta_lead(MARKER.sub("", raw).strip())
         for short in _shortenings(body):
-            source = _drawn_on(short, question, chosen)
-            if not problem(short, question, [chosen[source].passage.text], focus):
+            source = _drawn_on(short, question.text, chosen)
+            stated = _stated(best[source], short)
+            if (stated or not best[source].answers) and not problem(
+                short, question, [chosen[source].passage.text], focus
+            ):
                 break
         else:
             return None
         new = [] if source in numbering else [self._citation(chosen[source].passage, chosen[source].score)]
         numbering.setdefault(source, len(numbering) + 1)
-        return _with_marker(short, f"[{numbering[source]}]"), new
+        passage = best[source].hit.passage
+        found = short_answer(question, passage, best[source].answers, numbering[source], short) if stated else None
+        return _with_marker(short, f"[{numbering[source]}]"), new, found
 
     def _ranked_sentences(
-        self, question: str, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()
+        self, question: Question, chosen: list[Hit], said: tuple[tuple[str, int, int], ...] = ()
     ) -> list[Ranked]:
         """The sentences of the chosen passages with their scores, best answer first, each as its own passage.
 
@@ -299,7 +331,6 @@ class Assistant:
         sentences giving the post asked about to another place (`misplaces_role`).
         """
         candidates: list[Ranked] = []
-        who = answer_type(question) == "person"
         for rank, hit in enumerate(chosen):
             article = self.article(hit.passage.article_id)
             text = article.text
@@ -308,16 +339,19 @@ class Assistant:
                     continue  # a line addressing a machine is data, never an answer
                 person = article.analysis.referent(start)
                 # "He added: ..." is read as Grozev's words; asked who, it is shown with the sentence naming him.
-                if person and who:
+                if person and question.kind == "person":
                     start, end = min(start, person.start), max(end, person.end)
                 sentence = Passage(hit.passage.article_id, start, end, text[start:end], hit.passage.section)
                 if _overlaps(sentence, said) or misplaces_role(question, sentence.text):
                     continue
-                read = _read_as(person, sentence.text)
-                candidates.append(Ranked(sentence_score(question, read) - 0.01 * rank, Hit(sentence, hit.score), read))
+                entities = article.analysis.entities_in(start, end)
+                read, read_entities = _read_with(person, sentence, entities)
+                score = sentence_score(question, read, read_entities)
+                answers = question.answers(text, entities)
+                candidates.append(Ranked(score - 0.01 * rank, Hit(sentence, hit.score), read, answers))
         if not candidates and said:
             return self._ranked_sentences(question, chosen)
-        similarity = self._embedder.encode([question] + [c.read for c in candidates])
+        similarity = self._embedder.encode([question.text] + [c.read for c in candidates])
         scored = sorted(
             (c._replace(score=c.score + float(similarity[0] @ similarity[i + 1])) for i, c in enumerate(candidates)),
             key=lambda c: -c.score,
@@ -330,8 +364,11 @@ class Assistant:
                 ranked.append(candidate)
         return ranked
 
-    def _read(self, passage: Passage) -> str:
-        return _read_as(self.article(passage.article_id).analysis.referent(passage.start), passage.text)
+    def _supports(self, question: Question, passage: Passage) -> bool:
+        analysis = self.article(passage.article_id).analysis
+        entities = analysis.entities_in(passage.start, passage.end)
+        read, read_entities = _read_with(analysis.referent(passage.start), passage, entities)
+        return supports(question, read, self._context(passage), read_entities)
 
     def _context(self, passage: Passage) -> str:
         """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""
@@ -346,11 +383,13 @@ class Assistant:
 
 
 class Ranked(NamedTuple):
-    """A candidate answering sentence: its score, the sentence as a passage, and the text it was scored as."""
+    """A candidate answering sentence: its score, the sentence as a passage, the text it was scored as, and
+    its entities that could answer (article offsets)."""
 
     score: float
     hit: Hit
     read: str
+    answers: list[Entity]
 
 
 class Conversation:
@@ -380,7 +419,7 @@ def _abstain(
     """Say that the articles do not answer, streamed like any answer, with the closest passages as sources."""
     text = abstention(question)
     timings["first_text"] = perf_counter() - started
-    yield from (Text(piece) for piece, _ in _pieces(text, []))
+    yield from (Text(piece) for piece, _, _ in _pieces(text, []))
     timings["total"] = perf_counter() - started
     yield Final(Answer(text, True, [], sources, question, searched, False, timings))
 
@@ -448,11 +487,36 @@ def _drawn_on(sentence: str, question: str, chosen: list[Hit]) -> int:
     return held.index(max(held))
 
 
-def _pieces(text: str, cited: list[Citation]) -> Iterator[tuple[str, list[Citation]]]:
+def _pieces(
+    text: str, cited: list[Citation], short: ShortAnswer | None = None
+) -> Iterator[tuple[str, list[Citation], ShortAnswer | None]]:
     """A verified sentence re-emitted word by word, so pages render it as it streams."""
     parts = re.findall(r"\s*\S+", text)
     for i, part in enumerate(parts):
-        yield part, cited if i == 0 else []
+        yield (part, cited, short) if i == 0 else (part, [], None)
+
+
+def _read_with(person: Referent | None, passage: Passage, entities: list[Entity]) -> tuple[str, list[Entity]]:
+    """The passage as read (`_read_as`) and its entities with offsets into that text; the speaker named in
+    front is a person too."""
+    read = _read_as(person, passage.text)
+    shift = len(read) - len(passage.text)
+    found = [e._replace(start=e.start - passage.start + shift, end=e.end - passage.start + shift) for e in entities]
+    return read, ([Entity(0, len(person.name), "PERSON")] if shift and person else []) + found
+
+
+def _stated(ranked: Ranked, answer: str) -> list[Entity]:
+    """The sentence's answering entities that the answer states: whole, or for a name by its last word
+    ("Antonov" of "the US Anatoly Antonov": a small model's entity spans run over)."""
+    text, origin = ranked.hit.passage.text, ranked.hit.passage.start
+    said, lowered = set(words(answer)), answer.lower()
+    stated = []
+    for entity in ranked.answers:
+        written = text[entity.start - origin : entity.end - origin]
+        last = words(written)[-1:]
+        if written.lower() in lowered or (entity.label in NAMED and last and last[0] in said):
+            stated.append(entity)
+    return stated
 
 
 def _final(events: Iterator[Event]) -> Answer:

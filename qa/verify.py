@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Doc, Token
+
+from index.nlp import parse
 from index.referent import named, speakers
 from index.text import (
     CALENDAR,
@@ -17,7 +20,8 @@ from index.text import (
     stem,
     words,
 )
-from qa.evidence import answer_type, holds_answer_type, new_names
+from qa.evidence import holds_answer, new_names
+from qa.question import Question
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -54,13 +58,14 @@ _FRAMING = content_terms("use used describe described describing refer referring
 _META = re.compile(r"\b(the|this) (article|passage|text|question|answer)s?\b|\bpassage \d", re.I)
 
 
-def problem(sentence: str, question: str, cited: list[str], focus: list[str]) -> str | None:
+def problem(sentence: str, question: Question, cited: list[str], focus: list[str]) -> str | None:
     """Why this answer sentence must not be shown, or None when it passes every check.
 
     `focus` are the sentences that best answer the question and `cited` the one the answer draws on: what
     the answer adds must all come from one of them, so a fact that is true elsewhere in the passage
     (another number, another person) is not passed off as the answer, nor are two sentences run together.
     """
+    asked = question.text
     body = MARKER.sub("", sentence).strip()
     tokens = words(body)
     if len(tokens) < 2:
@@ -73,19 +78,22 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         return "talks about the passage instead of answering"
     if not cited:
         return "no citation"
-    missing = unsupported_facts(body, cited, question)
+    missing = unsupported_facts(body, cited, asked)
     if missing:
         return f"not in the cited passage: {', '.join(sorted(missing))}"
-    invented = _new_compounds(body, " ".join(cited) + " " + question)
+    invented = _new_compounds(body, " ".join(cited) + " " + asked)
     if invented:
         return f"names what the sources do not: {invented}"
     swapped = _misowned(body, " ".join(cited))
     if swapped:
         return f"gives the wrong owner: {swapped}"
+    inverted = _inverted(body, " ".join(cited))
+    if inverted:
+        return f"says who did what other than the source: {inverted}"
     focus_text = " ".join(focus)
     # Nationalities were checked as names above ("French" for "France"); framing words state no fact.
     nationalities = {stem(n) for n in names(body) if is_demonym(n)}
-    new_terms = content_terms(body) - content_terms(question) - _FRAMING - nationalities
+    new_terms = content_terms(body) - content_terms(asked) - _FRAMING - nationalities
     # Every word the answer adds must come from the answering sentences: a 135M model's paraphrase that
     # drifts from them is usually wrong (shares of 0.5 / 0.75 / 0.85 / 1.0 measured with `qa eval`).
     ungrounded = new_terms - content_terms(focus_text)
@@ -93,18 +101,18 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
         return "adds nothing from the sentences that answer"
     if ungrounded:
         return f"says more than the sentences that answer: {', '.join(sorted(ungrounded))}"
-    if new_terms <= _titles(question, focus) and not _ASKS_FOR_TITLE.search(question):
+    if new_terms <= _titles(asked, focus) and not _ASKS_FOR_TITLE.search(asked):
         return "only says who the question is about"
-    kind = answer_type(question)
-    if not holds_answer_type(kind, question, body):
+    kind = question.kind
+    if not holds_answer(question, body):
         return f"does not give the {kind} asked for"
     if kind in ("number", "duration", "date"):
-        given = numbers(body) - numbers(question)
+        given = numbers(body) - numbers(asked)
         if kind != "date" and not given & numbers(focus_text):
             return "its number is not the one the answering sentences give"
         # The number must come from the sentence that states what the answer states ("born"), not from
         # a neighbouring one ("elected in 2019").
-        predicate = (content_terms(body) & content_terms(question)) - {stem(n) for n in names(question)}
+        predicate = (content_terms(body) & content_terms(asked)) - {stem(n) for n in names(asked)}
         holders = [f for f in focus if given & numbers(f)]
         if predicate and holders and not any(predicate <= content_terms(f) for f in holders):
             return "its number comes from another statement"
@@ -112,13 +120,13 @@ def problem(sentence: str, question: str, cited: list[str], focus: list[str]) ->
     if not any(new_terms <= content_terms(c) for c in cited):
         return "joins words from different sentences"
     if kind in ("person", "name"):
-        given = new_names(question, body) & names(focus_text)
+        given = new_names(asked, body) & names(focus_text)
         if not given:
             return "its name is not the one the answering sentences give"
-        if not names_asked_for(question, body, focus):
+        if not names_asked_for(asked, body, focus):
             return "its name is not next to what the question asks about"
         quoted = speakers(focus_text) + [n for n in (named(f, focus_text) for f in focus) if n]
-        if _ASKS_WHO_SAID.search(question) and not given & {n.lower() for n in quoted}:
+        if _ASKS_WHO_SAID.search(asked) and not given & {n.lower() for n in quoted}:
             return "does not name anyone the sentences quote"
     return None
 
@@ -158,6 +166,45 @@ def _misowned(body: str, source: str) -> str | None:
         if stem(thing) in things and (owner.lower(), stem(thing)) not in owned:
             return f"{owner}'s {thing}"
     return None
+
+
+_SUBJECTS = ("nsubj", "nsubjpass")
+_CARRIED = ("xcomp", "advcl", "conj", "pcomp")  # clauses whose unstated subject is their governing verb's
+
+
+def _inverted(body: str, source: str) -> str | None:
+    """A verb whose doer in the answer is not its doer in the source: "The Lightning won the Stanley Cup"
+    from "The Avalanche beat the Lightning to win the Stanley Cup", where "to win" takes its subject from
+    "beat". Only verbs the source uses with a named doer are compared (a paraphrase or "he" decides nothing)."""
+    doers = _doers(parse(source))
+    for verb, subject in _doers(parse(body)).items():
+        known = doers.get(verb)
+        if known and subject and not subject & known:
+            return f"{' '.join(sorted(subject))} {verb}"
+    return None
+
+
+def _doers(doc: Doc) -> dict[str, set[str]]:
+    """Each verb's lemma and the words of its subject's name; a clause without one takes its governor's."""
+    found: dict[str, set[str]] = {}
+    for token in doc:
+        if token.pos_ != "VERB":
+            continue
+        subject = _subject(token)
+        if subject:
+            found.setdefault(token.lemma_.lower(), set()).update(subject)
+    return found
+
+
+def _subject(verb: Token) -> set[str]:
+    for _ in range(4):  # "beat ... to win": win's doer is beat's
+        named = [c for c in verb.children if c.dep_ in _SUBJECTS and c.pos_ == "PROPN"]
+        if named:
+            return {w.lower_ for c in named for w in c.subtree if w.pos_ == "PROPN"}
+        if any(c.dep_ in _SUBJECTS for c in verb.children) or verb.dep_ not in _CARRIED:
+            return set()  # a pronoun or a common noun: nothing to compare
+        verb = verb.head
+    return set()
 
 
 _ASKS_WHO_SAID = re.compile(r"^\s*who (said|told|stated|claimed|added|wrote|tweeted|warned|argued)\b", re.I)

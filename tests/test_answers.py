@@ -41,6 +41,18 @@ def test_ask_cites_passages_whose_offsets_hold(assistant: Assistant) -> None:
     assert answer.sources and all(0 <= s.score <= 1 for s in answer.sources)
 
 
+def test_a_name_question_gets_its_short_answer_marked_in_the_citation(assistant: Assistant) -> None:
+    """The seed article calls him "Kremlin spokesperson Dmitry Peskov": the name is the short answer, with
+    offsets inside the citation it comes from; a question asking for a description has none."""
+    answer = assistant.ask("Who is the Kremlin spokesperson?")
+    short = answer.short
+    assert short is not None and "Peskov" in short.text
+    cited = answer.citations[short.citation - 1]
+    assert cited.article_id == short.article_id and cited.start <= short.start < short.end <= cited.end
+    assert assistant.article(short.article_id).text[short.start : short.end] == short.text
+    assert assistant.ask("What did Lavrov say about the Cold War?").short is None
+
+
 def test_ask_stream_yields_status_then_text_then_final(assistant: Assistant) -> None:
     events = list(assistant.ask_stream("How many Russian diplomats did France announce on April 4 it was expelling?"))
     assert isinstance(events[0], Status)

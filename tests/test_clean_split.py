@@ -106,3 +106,52 @@ def _assert_repeats_have_distinct_spans(text: str, passages, sentence: str) -> N
     assert len(occurrences) >= 2
     covered = {s for s in occurrences if any(p.start <= s < p.end for p in passages)}
     assert covered == set(occurrences)
+
+
+# Made-up articles of other kinds: (text, story sentences that must survive, clutter that must go).
+OTHER_NEWS = [
+    (
+        "Arsenal Edge Chelsea In Derby\n\nArsenal beat Chelsea at the Emirates on Saturday.\nArsenal 2-1 Chelsea\n"
+        "Bukayo Saka scored the winner in the 78th minute.\nGetty Images\nSign up for our football newsletter.\n",
+        ["Arsenal beat Chelsea at the Emirates on Saturday.", "Arsenal 2-1 Chelsea", "Bukayo Saka scored the winner"],
+        ["Getty Images", "Sign up for our football newsletter."],
+    ),
+    (
+        "Retailer Profits Jump\n\nThe retailer reported a profit of $1.2 billion for the quarter.\n"
+        "Shoppers who subscribe to the service can claim a refund.\nSubscribe now for unlimited access.\n",
+        ["a profit of $1.2 billion", "Shoppers who subscribe to the service can claim a refund."],
+        ["Subscribe now for unlimited access."],
+    ),
+    (
+        "Phone Recall Announced\n\nApple said iPhone users would get notifications about the recall.\n"
+        "About 40,000 handsets are affected.\nTurn on notifications to never miss a story\nTags: recall, phones\n",
+        ["Apple said iPhone users would get notifications about the recall.", "About 40,000 handsets are affected."],
+        ["Turn on notifications", "Tags: recall"],
+    ),
+    (
+        "Study Links Sleep To Memory\n\nResearchers at Leiden University studied 2,000 adults.\n"
+        "The study was published in The Lancet on Monday.\nPhoto: Alamy\n",
+        ["Researchers at Leiden University studied 2,000 adults.", "The study was published in The Lancet on Monday."],
+        ["Photo: Alamy"],
+    ),
+    (
+        "Council Backs Library Plan\n\nThe council voted 7-2 to keep the library open.\n"
+        "Residents can get updates by subscribing to the council's newsletter, the mayor said.\n"
+        "Click here to read more\n",
+        ["The council voted 7-2 to keep the library open.", "Residents can get updates by subscribing"],
+        ["Click here"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "story", "clutter"), OTHER_NEWS)
+def test_cleaning_never_loses_a_story_sentence(tmp_path: Path, text: str, story: list[str], clutter: list[str]) -> None:
+    """Sport with a scoreline, business, a product recall, science and a council story: a sentence of the
+    story stays even when it shares words with a prompt to subscribe or turn on notifications."""
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    cleaned = clean(read_article(path))
+    for sentence in story:
+        assert sentence in cleaned.text
+    for line in clutter:
+        assert line not in cleaned.text

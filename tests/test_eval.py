@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from eval.baselines import ExtractiveBaseline, NaiveLlamaIndex
+from eval.baselines import CachedBaseline, ExtractiveBaseline, NaiveLlamaIndex
 from eval.dataset import DATA, Pair, load_conversations, load_pairs
-from eval.metrics import correct, first_hit_rank, is_hit, score
+from eval.metrics import answers_right, correct, first_hit_rank, is_hit, score
 from eval.run import evaluate, evaluate_retrieval, write_outputs
 from eval.run import main as eval_main
 from index.embed import shared_embedder
 from qa import Assistant
-from qa.answer import Answer, Citation
+from qa.answer import Answer, Citation, ShortAnswer
 from qa.llm import bundled_gguf
 
 FLOORS = {"hit@1": 0.80, "hit@3": 0.90, "hit@5": 0.94, "mrr": 0.86}
@@ -52,25 +52,39 @@ def test_retrieval_does_not_regress(assistant: Assistant, tmp_path: Path) -> Non
 
 
 def test_baselines_answer_the_same_questions(assistant: Assistant, tmp_path: Path) -> None:
-    """Both baselines of `qa eval --baseline`, on a few questions: real LlamaIndex, real LlamaCPP, real MiniLM."""
+    """Both baselines of `qa eval --baseline`, on a few questions: real LlamaIndex, real LlamaCPP, real MiniLM.
+    Their answers are cached: a second run re-scores them without building either baseline."""
     pairs = load_pairs()[:3] + [p for p in load_pairs() if not p.answerable][:1]
     conversations = load_conversations()[:1]
     articles = [assistant.article(a.id) for a in assistant.articles()]
+    builds = {
+        ExtractiveBaseline.name: lambda: ExtractiveBaseline(articles, shared_embedder()),
+        NaiveLlamaIndex.name: lambda: NaiveLlamaIndex(articles, bundled_gguf()),
+    }
     results = {}
-    for system in (
-        ExtractiveBaseline(articles, shared_embedder()),
-        NaiveLlamaIndex(articles, bundled_gguf()),
-    ):
-        results[system.name] = evaluate(system, lambda i: assistant.article(i).text, pairs, conversations)
+    for name, build in builds.items():
+        system = CachedBaseline(name, build, tmp_path / "cache" / f"{len(name)}.json")
+        results[name] = evaluate(system, lambda i: assistant.article(i).text, pairs, conversations)
+        system.save()
+        assert system.asked == len({p.question for p in pairs} | {t.question for t in conversations[0][1]})
     extractive = results["extractive (no model)"]
     for row in extractive.rows[:3]:
         assert row["extractive"] and row["citation_ok"] == row["correct"] and row["unsupported"] == []
     naive = results["naive LlamaIndex"]
     assert all(r["answer"] for r in naive.rows) and all(r["total"] > 0 for r in naive.rows)
     assert len(naive.turns) == len(conversations[0][1])
+    for name, first in results.items():
+
+        def unbuildable() -> ExtractiveBaseline:
+            raise AssertionError("a cached baseline was built again")
+
+        again = CachedBaseline(name, unbuildable, tmp_path / "cache" / f"{len(name)}.json")
+        rerun = evaluate(again, lambda i: assistant.article(i).text, pairs, conversations)
+        assert again.asked == 0 and rerun.rows == first.rows and rerun.turns == first.turns
     write_outputs(tmp_path, results, "baselines")
     report = (tmp_path / "report.md").read_text()
     assert "| metric | extractive (no model) | naive LlamaIndex |" in report
+    assert "| kind: unanswerable | 1 |" in report  # correct / wrong / abstained per kind
     assert (tmp_path / "metrics.png").stat().st_size > 10_000
 
 
@@ -122,6 +136,20 @@ def test_a_hit_is_a_gold_article_passage_overlapping_the_span_when_there_is_one(
     assert not is_hit(span_level, _passage("a2", 150, 300))
     sources = [_passage("a3", 0, 50), _passage("a1", 0, 100), _passage("a1", 120, 180)]
     assert (first_hit_rank(article_level, sources), first_hit_rank(span_level, sources)) == (2, 3)
+
+
+def test_correct_means_the_short_answer_holds_it_and_a_gold_article_is_cited() -> None:
+    pair = Pair("c", "How many Russians is France expelling?", ["six"], "fact", ("a1",), None)
+    cited = [_passage("a1", 0, 60)]
+    text = "France is expelling six Russians, on top of 35 diplomats [1]."
+
+    def answer(short: ShortAnswer | None, citations: list[Citation] = cited) -> Answer:
+        return Answer(text, False, citations, citations, pair.question, pair.question, short=short)
+
+    assert answers_right(pair, answer(None))  # no short answer: the text is what counts
+    assert answers_right(pair, answer(ShortAnswer("six", "a1", 20, 23, 1)))
+    assert not answers_right(pair, answer(ShortAnswer("35", "a1", 45, 47, 1)))  # the wrong number marked
+    assert not answers_right(pair, answer(None, [_passage("a2", 0, 60)]))  # right words, another article
 
 
 def test_citation_offsets_are_checked_in_the_cited_articles_only() -> None:

@@ -8,8 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from index.embed import Embedder
 from index.errors import CorpusError
 from index.lock import write_lock
 from qa import Assistant
@@ -61,6 +63,37 @@ def test_pipeline_change_rebuilds_by_itself(scratch_corpus: Path, tmp_path: Path
     report = changed.index()
     assert report.rebuilt and len(report.added) == 3
     assert changed._store.records.passage_count() > before
+
+
+class _Counting:
+    """The real embedder, counting the texts it is asked to encode."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder, self.name, self.encoded = embedder, embedder.name, 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded += len(texts)
+        return self.embedder.encode(texts)
+
+
+def test_an_analysis_change_rebuilds_without_embedding_again(
+    scratch_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new analysis (or cleaning) rebuilds every record, but a passage that reads as before keeps its
+    vector; an explicit --rebuild embeds everything again."""
+    original = _open(scratch_corpus, tmp_path / "index")
+    original.index()
+    passages = original._store.records.passages_of("000_1b3a15c18913f4d0")
+    before = original._store.vectors_of(passages)
+    monkeypatch.setattr("index.ingest.ANALYSIS_VERSION", 999)
+    changed = _open(scratch_corpus, tmp_path / "index")
+    counting = _Counting(changed._ingestor.embedder)
+    changed._ingestor.embedder = counting
+    report = changed.index()
+    assert report.rebuilt and len(report.added) == 3 and counting.encoded == 0
+    after = changed._store.vectors_of(passages)
+    assert after.keys() == before.keys() and np.allclose([after[k] for k in before], list(before.values()), atol=1e-6)
+    assert changed.index(rebuild=True).rebuilt and counting.encoded == changed._store.records.passage_count()
 
 
 def test_bad_files_are_named_and_the_rest_indexed(scratch_corpus: Path, tmp_path: Path) -> None:

@@ -20,6 +20,8 @@ if not shutil.which("chromium"):
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from qa import Assistant
+from qa.answer import Answer, Citation, ShortAnswer
+from ui import render
 from ui.app import PAGE_SIZE, build_app, corpus_page, safe_name
 from ui.bench_browser import (
     ask,
@@ -328,6 +330,16 @@ def test_article_list_in_the_browser(open_many_tab: Callable[[], Page]) -> None:
     page.locator("#corpus-table [data-testid='cell-0-0']").click()  # opening it reads its text, only now
     expect(page.locator("#corpus-article .article-body")).to_contain_text("The town of Dunmere opened a new market")
     expect(page.locator("#remove-pick input")).to_have_value(re.compile("Dunmere"))
+
+
+def test_the_short_answer_is_marked_in_its_citation() -> None:
+    text = "Kremlin spokesperson Dmitry Peskov confirmed it."
+    citation = Citation("a1", "Moscow responds", text, 100, 100 + len(text), 0.6)
+    short = ShortAnswer("Dmitry Peskov", "a1", 121, 134, 1)
+    answer = Answer("It is Dmitry Peskov [1].", False, [citation], [citation], "Who?", "Who?", short=short)
+    assert '<mark class="short">Dmitry Peskov</mark> confirmed it.' in render.sources_html(answer)
+    assert "**Answer:** Dmitry Peskov [1]" in render.chat_message(answer)
+    assert "**Answer:** Dmitry Peskov [1]" in render.export_markdown([answer])
 
 
 def test_upload_names_stay_inside_the_corpus_folder() -> None:

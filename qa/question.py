@@ -1,0 +1,196 @@
+"""A question analysed once, where it enters: the kind of answer it asks for and the entity labels such an
+answer carries (spaCy's), and the entities it names. Retrieval, evidence, sentence choice, the checks and the
+short answer all read this one value instead of re-deriving it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from spacy.tokens import Doc
+
+from index.nlp import Entity, parse
+from index.text import content_terms, country_of, stem, words
+
+# The kinds of answer, from the question's own words. "name" asks for something named ("which club"),
+# "person" for someone; "other" is a description, which no label pins down ("where" is one too, as often
+# answered "at a talk show" or "under house arrest" as with a place name).
+KINDS = (
+    ("duration", re.compile(r"\bhow long\b", re.I)),
+    ("number", re.compile(r"\b(how many|how much|what number|how old|what age|what percentage)\b", re.I)),
+    ("date", re.compile(r"^\s*(when)\b|\b(what|which) (year|date|day|month|time)\b|\bwhen did\b", re.I)),
+    ("reason", re.compile(r"^\s*(and )?why\b|\bwhat (was|is) the reason\b|\bwhy did\b|\bwhy was\b", re.I)),
+    ("name", re.compile(r"\bnames? of\b|\bwhat (is|was) it called\b", re.I)),
+    (
+        "person",
+        re.compile(
+            r"^\s*who ((is|was|are|were) (the|a|an|[A-Z][\w-]*['’]s)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom\b|"
+            r"^\s*whose\b",
+            re.I,
+        ),
+    ),
+)
+
+PLACE = frozenset({"GPE", "LOC", "FAC"})
+ORGANISATION = frozenset({"ORG"})
+PERSON = frozenset({"PERSON"})
+# A nationality ("Russian") names no one: "the name of the group" is never NORP.
+NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+# What spaCy labels the answer to each kind.
+LABELS: dict[str, frozenset[str]] = {
+    "duration": frozenset(),  # spaCy labels "last month" DATE as it does "three years": no label pins it
+    "number": frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}),
+    "date": frozenset({"DATE", "TIME"}),
+    "person": PERSON | ORGANISATION,  # "Who won the final?" is often a team
+    "name": NAMED,
+}
+
+
+def _nouns(labels: frozenset[str], words: str) -> dict[str, frozenset[str]]:
+    return dict.fromkeys(words.split(), labels)
+
+
+# "Which <noun>": the nouns that say which kind of name answers. Any other noun after "which" or "what"
+# ("which word", "what charge") asks for a description.
+NOUN_LABELS: dict[str, frozenset[str]] = {
+    # A country is often named by its people: "American intelligence agencies".
+    **_nouns(PLACE | {"NORP"}, "country nation"),
+    **_nouns(
+        PLACE,
+        "state city town village capital region province county island continent republic district "
+        "neighborhood neighbourhood territory suburb borough",
+    ),
+    **_nouns(PLACE | ORGANISATION, "river lake sea ocean mountain park volcano desert beach"),
+    **_nouns(
+        frozenset({"FAC", "ORG", "GPE"}),
+        "airport stadium bridge prison jail hotel building venue museum arena hospital restaurant station",
+    ),
+    **_nouns(
+        ORGANISATION | {"PRODUCT"},
+        "company firm automaker carmaker retailer airline bank website agency organization organisation party "
+        "union team club university college "
+        "school court ministry department body brand chain charity studio league conference association "
+        "manufacturer maker startup insurer lender publisher platform app service group business giant journal",
+    ),
+    **_nouns(
+        PERSON,
+        "person official minister spokesman spokeswoman spokesperson athlete player actor actress singer rapper "
+        "musician artist author writer politician senator lawmaker congressman congresswoman governor mayor "
+        "president leader justice judge executive ceo coach star celebrity candidate billionaire footballer "
+        "golfer quarterback pitcher driver director pope king queen prince princess journalist reporter "
+        "scientist astronaut comedian host founder chancellor premier envoy ambassador general runner swimmer "
+        "cyclist boxer skier rider jockey striker goalkeeper midfielder defender batter bowler sprinter skater "
+        "gymnast winner champion suspect victim whistleblower manager owner chef designer",
+    ),
+    **_nouns(
+        frozenset({"WORK_OF_ART", "PRODUCT", "ORG"}),  # a newspaper is as often labelled a work as a body
+        "film movie book song album show series novel play programme program podcast game newspaper paper "
+        "magazine outlet broadcaster network channel publication",
+    ),
+    **_nouns(frozenset({"PRODUCT", "ORG", "FAC", "WORK_OF_ART"}), "ship vessel vehicle car model drug vaccine"),
+    **_nouns(frozenset({"EVENT"}), "event festival tournament championship war storm hurricane holiday"),
+    **_nouns(frozenset({"LANGUAGE"}), "language"),
+    **_nouns(frozenset({"NORP"}), "nationality religion"),
+}
+_WH = {"which", "what", "whose"}
+_CAPITAL = re.compile(r"\b[A-Z0-9]")
+_RELATIVE_DAY = re.compile(
+    r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: str  # duration, number, date, reason, name, person, other
+    labels: frozenset[str]  # spaCy labels of an entity that answers; empty when no label pins it down
+    entities: tuple[str, ...]  # what the question names, as written
+    noun: str | None = None  # the noun after "which"/"what" ("prison" of "which prison"), as a lemma
+    predicates: frozenset[str] = frozenset()  # lemmas of its verbs ("detain" of "Which body detained ...?")
+
+    @cached_property
+    def anchors(self) -> set[str]:
+        """Stems of what it asks about, not of whom: near these in a sentence stands the answer."""
+        named = {stem(w) for entity in self.entities for w in words(entity)}
+        return (self.terms - named) or self.terms
+
+    @cached_property
+    def terms(self) -> set[str]:
+        """Stems of its meaning-bearing words."""
+        return content_terms(self.text)
+
+    def gives(self, text: str) -> bool:
+        """Whether the question itself names `text` (an answer must add something): all of it, or its last
+        word ("Dmitry Peskov" when it asks about Peskov, "an estimated 150" when it says 150), or as its
+        people ("France" when it says "French")."""
+        asked = {w.removesuffix("'s") for w in words(self.text)}
+        asked |= {country for w in asked if (country := country_of(w))}  # "French" gives France
+        said = [w.removesuffix("'s") for w in words(text)]
+        return bool(said) and (said[-1] in asked or all(w in asked for w in said))
+
+    def answers(self, text: str, entities: list[Entity]) -> list[Entity]:
+        """The entities of `text` (offsets into it) that could answer: of a label asked for, not given, and
+        written as one (`_reads_as`)."""
+        if not self.labels:
+            return []
+        return [
+            e
+            for e in entities
+            if e.label in self.labels
+            and not self.gives(text[e.start : e.end])
+            and _reads_as(e.label, text[e.start : e.end])
+        ]
+
+
+def _reads_as(label: str, text: str) -> bool:
+    """Whether an entity is written as what its label says: a name or a date is capitalised or has digits
+    ("the foreign ministry" is no name and "the darkest years" no date, whatever a small model labels
+    them), a date may be a day or a time told relatively ("yesterday", "last week", "morning")."""
+    if label in NAMED:
+        return bool(_CAPITAL.search(text))
+    if label in LABELS["date"]:
+        return bool(_CAPITAL.search(text) or _RELATIVE_DAY.search(text))
+    return True
+
+
+def analyse_question(text: str) -> Question:
+    doc = parse(text)
+    kind = next((k for k, pattern in KINDS if pattern.search(text)), "other")
+    labels = LABELS.get(kind, frozenset())
+    noun = _asked_noun(doc)
+    if kind == "other" and noun in NOUN_LABELS:
+        labels = NOUN_LABELS[noun]
+        kind = "person" if labels == PERSON else "name"
+    if _offers_choices(doc):  # "Peskov or Antonov?": the answer is one the question names, no new entity
+        labels = frozenset()
+    named = tuple(e.text for e in doc.ents if e.label_ in NAMED)
+    predicates = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX"))
+    return Question(text, kind, labels, named, noun, predicates)
+
+
+def _offers_choices(doc: Doc) -> bool:
+    return any(t.lower_ == "or" and t.dep_ == "cc" and t.head.ent_type_ for t in doc)
+
+
+def _asked_noun(doc: Doc) -> str | None:
+    """The noun after "which"/"what"/"whose" that says what is asked for: "state" of "from which US state",
+    "show" of "on which Russian talk show", "broadcaster" of "which broadcaster's journalists", "numbers"
+    of "whose phone numbers"."""
+    for i, token in enumerate(doc):
+        if token.lower_ not in _WH:
+            continue
+        noun = None
+        for word in doc[i + 1 : i + 5]:
+            if word.pos_ == "NOUN":
+                noun = word.lemma_.lower()
+            elif word.pos_ not in ("ADJ", "PROPN", "ADV") or noun:
+                break
+        if noun:
+            return noun
+    # "What is the name of the source ...": the noun named.
+    for token in doc[:-2]:
+        if token.lemma_.lower() == "name" and token.nbor(1).lower_ == "of":
+            return next((w.lemma_.lower() for w in doc[token.i + 2 : token.i + 5] if w.pos_ == "NOUN"), None)
+    return None

@@ -1,0 +1,140 @@
+"""The short answer: which words of a cited sentence answer the question ("Lefortovo prison" for "Which
+prison was Sergei Beseda sent to?", "the FSB" for "Which body detained Roman Gavrilov?").
+
+A sentence often holds several entities of the kind asked for. The one that answers stands where the
+question's blank stands: beside the noun it asks for ("which prison" / "Lefortovo prison"), else closest,
+in the sentence's dependency parse, to the question's verbs and words ("detained by the FSB", "Soldatov ...
+said", "US intelligence agencies"); when nothing ties one of several to them, there is no short answer.
+The sentence is parsed here, once per answer: a few milliseconds for one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from index.articles import Passage
+from index.nlp import Entity, parse
+from index.text import stem, words
+from qa.answer import ShortAnswer
+from qa.question import Question
+
+_YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
+_FAR = 99
+_TIED = 2  # edges between an answer and the question's word it hangs on ("spokesperson Dmitry Peskov": 1)
+
+
+def short_answer(
+    question: Question,
+    sentence: Passage,
+    entities: list[Entity],
+    citation: int,
+    stated: str | None = None,
+    tied: bool = False,
+) -> ShortAnswer | None:
+    """The answering words of `sentence` (cited as number `citation`), from its answering `entities`
+    (article offsets) and any name the noun asked for carries; with `stated` (a model's answer), only those
+    it states; with `tied`, only one the parse ties to the question's words (a lone entity in a sentence
+    sharing none of them may answer, or may not). None when nothing there answers."""
+    if not question.labels:
+        return None
+    doc = parse(sentence.text)
+    spans = [doc.char_span(e.start - sentence.start, e.end - sentence.start, alignment_mode="expand") for e in entities]
+    spans = _joined([s for s in spans if s is not None])
+    if "PERSON" not in question.labels:  # a person's title carries their name the other way round
+        spans += _named_nouns(question, doc)
+    spans = [trimmed for s in spans if (trimmed := _without_given(question, s))]
+    if stated is not None:
+        said = set(words(stated))
+        spans = [s for s in spans if s.text.lower() in stated.lower() or words(s.text)[-1] in said]
+    if "year" in question.text.lower().split():
+        spans = [s for s in spans if _YEAR.search(s.text)]
+    if not spans:
+        return None
+    verbs = [t for t in doc if t.lemma_.lower() in question.predicates]
+    targets = verbs + [t for t in doc if t not in verbs and stem(t.text) in question.anchors]
+
+    # Beside the noun asked for; then in the phrase of a word of the question; then nearest its verbs (they
+    # carry the relation asked about: "The Times reports" beats "FSB officers" for "which newspaper
+    # reported ... FSB officers"); then nearest its other words.
+    def rank(span: Span) -> tuple[bool, bool, int, int]:
+        outside, edges = _distance(span.root, targets)
+        return not _beside_noun(question, span), outside, _distance(span.root, verbs)[1], edges
+
+    keys = {s: rank(s) for s in spans}
+    best = min(spans, key=keys.__getitem__)
+    apart, outside, _, edges = keys[best]
+    if apart and _nouns(question, doc):
+        return None  # "a source told Bellingcat": the thing asked about is there, and nameless
+    if apart and outside and edges > _TIED and (tied or targets or len(spans) > 1):
+        return None  # nothing in the sentence ties one of them to what was asked: no guess
+    start = sentence.start + best.start_char
+    return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
+
+
+def _without_given(question: Question, span: Span) -> Span | None:
+    """The span without leading words the question gives or that only determine it: "Anatoly Antonov" of
+    "the US Anatoly Antonov" when asked about Russia's ambassador to the US."""
+    start = span.start
+    while start < span.end and (span.doc[start].pos_ == "DET" or question.gives(span.doc[start].text)):
+        start += 1
+    return span.doc[start : span.end] if start < span.end else None
+
+
+def _joined(spans: list[Span]) -> list[Span]:
+    """Entities written next to each other as one ("Friday" + "morning": "Friday morning")."""
+    joined: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if joined and joined[-1].end == span.start:
+            joined[-1] = span.doc[joined[-1].start : span.end]
+        else:
+            joined.append(span)
+    return joined
+
+
+def _named_nouns(question: Question, doc: Doc) -> list[Span]:
+    """The noun asked for with the proper nouns it carries, when the question does not give them:
+    "Lefortovo prison", "United Russia party" (entity recognition misses many such names), not "Donbass
+    republics" for "which republics of the Donbass"."""
+    found = []
+    for token in _nouns(question, doc):
+        names = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if names:
+            span = doc[min(c.left_edge.i for c in names) : token.i + 1]
+            if not question.gives(doc[span.start : token.i].text):
+                found.append(span)
+    return found
+
+
+def _nouns(question: Question, doc: Doc) -> list[Token]:
+    return [t for t in doc if question.noun and t.lemma_.lower() == question.noun]
+
+
+def _beside_noun(question: Question, span: Span) -> bool:
+    """Whether the span is (part of) the noun asked for or hangs on it: "Lefortovo prison", "republics of
+    Donetsk", "the phone numbers of the FBI"."""
+    root = span.root
+    for noun in _nouns(question, span.doc):
+        if (
+            span.start <= noun.i < span.end
+            or noun in (root.head, root.head.head)
+            or root in (noun.head, noun.head.head)
+        ):
+            return True
+    return False
+
+
+def _distance(token: Token, targets: list[Token]) -> tuple[bool, int]:
+    """Whether `token` lies outside every target's phrase (an argument of the verb asked about, as "the
+    FSB" of "detained by the FSB", beats a word elsewhere), and its edges to the nearest target."""
+    if not targets:
+        return True, _FAR
+    up = {a.i: depth for depth, a in enumerate([token, *token.ancestors])}
+    best = _FAR
+    for target in targets:
+        for depth, a in enumerate([target, *target.ancestors]):
+            if a.i in up:
+                best = min(best, depth + up[a.i])
+                break
+    return not any(t.i in up for t in targets), best
