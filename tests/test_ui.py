@@ -348,3 +348,8 @@ def test_upload_names_stay_inside_the_corpus_folder() -> None:
     assert safe_name(".hidden.html") == "hidden.html"
     assert safe_name("my story (draft).txt") == "my_story_draft_.txt"
     assert safe_name("..") == "article.txt"
+    assert safe_name("/etc/cron.d/job.txt") == "job.txt"
+    assert safe_name("report\x00.txt.html") == "report_.txt.html"
+    assert safe_name("CON.txt") == "article-CON.txt" and safe_name("lpt1") == "article-lpt1"
+    long = safe_name("x" * 300 + ".txt")
+    assert len(long) == 120 and long.endswith(".txt")

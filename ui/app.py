@@ -101,10 +101,20 @@ class ChatSession:
         return path
 
 
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.I)  # device names on Windows
+_NAME_CHARS = 120
+
+
 def safe_name(name: str) -> str:
-    """A plain file name for an upload: no folders, no hidden files, only unremarkable characters."""
+    """A plain file name for an upload: no folders, no hidden files, no device names, only unremarkable
+    characters, at most _NAME_CHARS of them (the suffix kept)."""
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name.replace("\\", "/")).name).lstrip("._")
-    return base or "article.txt"
+    if _RESERVED.match(base):
+        base = f"article-{base}"
+    stem, dot, suffix = base.rpartition(".")
+    if dot and len(base) > _NAME_CHARS:
+        base = f"{stem[: _NAME_CHARS - len(suffix) - 1]}.{suffix}"
+    return base[:_NAME_CHARS] or "article.txt"
 
 
 def hidden_pick() -> gr.Radio:
