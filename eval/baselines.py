@@ -46,6 +46,7 @@ REFUSALS = (
 )
 SOURCES = 5
 CACHE_VERSION = 1  # bump when a baseline answers differently: cached answers are then asked again
+SAVE_EVERY = 20
 
 
 class NaiveLlamaIndex:
@@ -161,6 +162,8 @@ class CachedBaseline:
             self._system = self._system or self._build()
             self._answers[question] = asdict(self._system.ask(question))
             self.asked += 1
+            if self.asked % SAVE_EVERY == 0:  # a long run stopped halfway keeps what it asked
+                self.save()
         return _answer(self._answers[question])
 
     def chat(self) -> CachedBaseline:

@@ -17,7 +17,6 @@ import math
 import os
 import platform
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from index.split import sentence_spans  # light: how the assistant tells where a sentence ends
 
 if TYPE_CHECKING:  # the heavy modules load inside the functions, so workers time their own imports
     from index.embed import TextEmbedder
@@ -46,7 +47,6 @@ RETRIEVAL_QUESTIONS = 50
 WARM_UP_QUESTIONS = 5
 USER_ERROR = 2  # a worker's exit status for a corpus the pipeline refuses
 SECTIONS = ("onnx", "retrieval", "startup", "answering")  # what --skip-* can leave out
-_SENTENCE_END = re.compile(r"[.!?][\"'”’]?(\s|$)")  # where the assistant first checks and shows a sentence
 
 
 @dataclass(frozen=True)
@@ -510,7 +510,8 @@ class RecordingStream:
         with contextlib.closing(pieces):  # type: ignore[type-var]
             for piece in pieces:
                 text += piece
-                if call.sentence_end is None and _SENTENCE_END.search(text.lstrip()):
+                # Where the assistant first checks and shows a sentence: once the next one begins.
+                if call.sentence_end is None and len(sentence_spans(text.lstrip())) > 1:
                     call.sentence_end = perf_counter()
                 yield piece
         if call.sentence_end is None:  # a sentence without an end mark is shown when the stream ends

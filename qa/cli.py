@@ -84,8 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--only", choices=["retrieval"], help="retrieval metrics only (no model, fast)")
     evaluate.add_argument(
         "--baseline",
-        action="store_true",
-        help="also run the naive LlamaIndex and the no-model extractive baselines, as extra columns",
+        nargs="?",
+        const="both",
+        choices=["both", "extractive", "naive"],
+        help="also run the naive LlamaIndex and/or the no-model extractive baseline, as extra columns "
+        "(answers cached in the index folder)",
     )
     evaluate.add_argument("--limit", type=int, help="evaluate only the first N questions")
     evaluate.add_argument("--qa-file", type=Path, help="Q&A pairs (JSON Lines; default eval/data/qa_pairs.jsonl)")

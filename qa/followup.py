@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from index.referent import speakers
-from index.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups
+from index.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups, speech_forms
 
 _PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "there", "these", "those"}
@@ -98,7 +98,7 @@ def _swap_tail(fragment: str, last: Turn) -> str | None:
     return f"{last.asked[: starts[-1]]}{fragment.rstrip('?!. ')}?"
 
 
-_SPEECH = {"say", "said", "tell", "told", "add", "added", "claim", "claimed", "call", "called", "describe", "think"}
+_SPEECH = {*speech_forms("say", "tell", "add", "claim", "call", "describe", tenses=("base", "past")), "think"}
 # "What did Lavrov tell reporters?": whom the last question asked about speaking
 _ASKED_SPEAKER = re.compile(rf"\bdid (?:[A-Z][\w'-]* )*([A-Z][\w'-]*) (?:{'|'.join(sorted(_SPEECH))})\b")
 

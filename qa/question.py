@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from index.nlp import Entity, parse
 from index.text import content_terms, country_of, stem, words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # The kinds of answer, from the question's own words. "name" asks for something named ("which club"),
 # "person" for someone; "other" is a description, which no label pins down ("where" is one too, as often

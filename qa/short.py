@@ -11,14 +11,16 @@ The sentence is parsed here, once per answer: a few milliseconds for one sentenc
 from __future__ import annotations
 
 import re
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from index.articles import Passage
 from index.nlp import Entity, parse
 from index.text import stem, words
 from qa.answer import ShortAnswer
 from qa.question import Question
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 _YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
 _FAR = 99
@@ -67,8 +69,11 @@ def short_answer(
     apart, outside, _, edges = keys[best]
     if apart and _nouns(question, doc):
         return None  # "a source told Bellingcat": the thing asked about is there, and nameless
-    if apart and outside and edges > _TIED and (tied or targets or len(spans) > 1):
-        return None  # nothing in the sentence ties one of them to what was asked: no guess
+    # Nothing in the sentence ties it to what was asked: no guess, unless it is the one entity the model's
+    # answer states, or the one there is in a sentence that shares no word with the question.
+    lone = len(spans) == 1 and (stated is not None or not targets)
+    if apart and outside and edges > _TIED and (tied or not lone):
+        return None
     start = sentence.start + best.start_char
     return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
 

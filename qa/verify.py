@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from index.nlp import parse
 from index.referent import named, speakers
@@ -17,11 +16,15 @@ from index.text import (
     name_groups,
     names,
     numbers,
+    speech_forms,
     stem,
     words,
 )
 from qa.evidence import holds_answer, new_names
 from qa.question import Question
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -207,7 +210,7 @@ def _subject(verb: Token) -> set[str]:
     return set()
 
 
-_ASKS_WHO_SAID = re.compile(r"^\s*who (said|told|stated|claimed|added|wrote|tweeted|warned|argued)\b", re.I)
+_ASKS_WHO_SAID = re.compile(rf"^\s*who ({'|'.join(speech_forms(tenses=('past',)))})\b", re.I)
 
 # Asking who someone is, or their post, is answered by their title ("Foreign Minister").
 _ASKS_FOR_TITLE = re.compile(r"^\s*who\b|\b(post|title|position|job|role|office)\b", re.I)
@@ -252,7 +255,7 @@ def _near_question(name: str, question: str, sentence: str) -> bool:
     return any(abs(i - j) <= NAME_WINDOW for i in at for j in near)
 
 
-_SPEECH = {"said", "say", "says", "told", "tell", "tells", "spoke", "speak", "speaks", "stated"}
+_SPEECH = {*speech_forms("say", "tell", "speak"), *speech_forms("state", tenses=("past",))}
 
 
 def _repeats(tokens: list[str], n: int = 3) -> bool:

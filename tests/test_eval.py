@@ -210,7 +210,7 @@ def test_a_qa_file_alone_asks_no_conversations(assistant: Assistant, tmp_path: P
     bundled_turns = len(load_conversations()[0][1])
     for name, pairs_file, turns in (("bundled", None, bundled_turns), ("own", qa_file, 0)):
         quoting.looked_up.clear()
-        assert eval_main(quoting, pairs_file, None, 8, False, False, tmp_path / name) == 0
+        assert eval_main(quoting, pairs_file, None, 8, False, None, tmp_path / name) == 0
         result = json.loads((tmp_path / name / "results.json").read_text())["systems"]["pipeline"]
         assert len(result["conversation_turns"]) == turns, name
     assert quoting.looked_up == {assistant.search(p.question)[0].article_id for p in gold}
