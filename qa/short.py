@@ -49,7 +49,7 @@ def short_answer(
     spans = [trimmed for s in spans if (trimmed := _without_given(question, s))]
     if stated is not None:
         said = set(words(stated))
-        spans = [s for s in spans if s.text.lower() in stated.lower() or words(s.text)[-1] in said]
+        spans = [s for s in spans if s.text.lower() in stated.lower() or _last_word(s.text) in said]
     if "year" in question.text.lower().split():
         spans = [s for s in spans if _YEAR.search(s.text)]
     if not spans:
@@ -76,6 +76,11 @@ def short_answer(
         return None
     start = sentence.start + best.start_char
     return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
+
+
+def _last_word(text: str) -> str | None:
+    found = words(text)
+    return found[-1] if found else None
 
 
 def _without_given(question: Question, span: Span) -> Span | None:
