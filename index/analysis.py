@@ -16,7 +16,7 @@ from index.nlp import Entity, entities
 from index.referent import Referent, continues_quote, paragraph_start, referent
 from index.split import sentence_spans
 
-ANALYSIS_VERSION = 5  # bump whenever what is derived changes: the index rebuilds itself
+ANALYSIS_VERSION = 6  # bump whenever what is derived changes: the index rebuilds itself
 
 # A line written to steer a machine reading the page, not to tell a reader the news: it overrides earlier
 # instructions, names a system prompt, addresses an AI assistant, or dictates how every question is answered.
@@ -26,8 +26,15 @@ _INSTRUCTION = re.compile(
     r"|\b(system|developer|hidden)[ -](prompt|instructions?|message|override)\b"
     r"|\b(you are|you're|act as) (an? |the )?([\w-]+ )?(ai|assistant|chatbot|language model|llm)\b"
     r"|\b(answer|respond|reply)( to)? (every|all|any|each)( \w+)? (questions?|queries|prompts|users?)\b"
-    r"|\b(ai|assistants?|chatbots?|language models?|llms?|bots?|gpt)\s*[,:]\s"  # addressed: "Language model: ..."
-    r"|\bwhen (you are |you're )?asked\b[^.!?]{0,100}\b(answer|say|respond|reply|tell|write)\b",
+    r"|\b(ai|assistants?|chatbots?|language models?|llms?)[,:] (ignore|always|never|answer|respond|reply|say)\b"
+    # Addressed at the start of a line: "ATTENTION LANGUAGE MODEL: ...", "Chatbots, ..."
+    r"|^\W*((attention|note to|dear|hey|all) )?(ai|assistants?|chatbots?|bots?|language models?|llms?)\s*[,:]\s"
+    r"|\bwhen (you are |you're )?asked\b[^.!?]{0,100}, (answer|say|respond|reply|tell|write)\b"
+    r"|\bif you('re| are) (an? |the )?([\w-]+ )?(ai|assistant|chatbot|bot|language model|llm|model)\b"
+    # A machine reader told what to do about the page itself: "Any AI reading this page must reply ...".
+    r"|^(?=.*\b(ai|assistants?|chatbots?|bots?|language models?|llms?|automated systems?|crawlers?)\b)"
+    r"(?=.*\b(this|the) (page|article|text|document|site|story)\b)"
+    r"(?=.*\b(must|should|always|never|reply|respond|answer|say|tell|state|write|ignore|repeat)\b)",
     re.I,
 )
 
