@@ -230,8 +230,10 @@ def main(
         results = {PIPELINE: evaluate(_Pipeline(assistant), text_of, pairs, conversations)}
         if baseline:
             for system in _baselines(assistant, baseline):
-                results[system.name] = evaluate(system, text_of, pairs, conversations)
-                system.save()
+                try:
+                    results[system.name] = evaluate(system, text_of, pairs, conversations)
+                finally:  # stopped halfway (Ctrl-C), the answers asked so far are kept
+                    system.save()
                 print(f"{system.name}: {system.asked} questions asked, the rest from {system.path}", file=sys.stderr)
     out = out or Path("eval/results") / time.strftime("%Y%m%d-%H%M%S")
     write_outputs(out, results, label)
@@ -261,6 +263,7 @@ def _baselines(assistant: Assistant, which: str = "both") -> list[CachedBaseline
         return [assistant.article(a.id) for a in assistant.articles()]  # baselines read every text
 
     model = _baseline_model(assistant)
+    embedder_name = shared_embedder(assistant.settings.embedder).name  # the extractive baseline ranks with it
     builds = {
         ExtractiveBaseline.name: lambda: ExtractiveBaseline(articles(), shared_embedder(assistant.settings.embedder)),
         NaiveLlamaIndex.name: lambda: NaiveLlamaIndex(articles(), model),
@@ -270,7 +273,7 @@ def _baselines(assistant: Assistant, which: str = "both") -> list[CachedBaseline
     cache = assistant.settings.resolved_index_dir() / "baseline-answers"
     systems = []
     for name, build in builds.items():
-        recipe = [name, CACHE_VERSION, assistant.corpus_version(), model.name, model.stat().st_size]
+        recipe = [name, CACHE_VERSION, assistant.corpus_version(), model.name, model.stat().st_size, embedder_name]
         key = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:16]
         systems.append(CachedBaseline(name, build, cache / f"{key}.json"))
     return systems

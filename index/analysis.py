@@ -28,12 +28,13 @@ _INSTRUCTION = re.compile(
     r"|\b(answer|respond|reply)( to)? (every|all|any|each)( \w+)? (questions?|queries|prompts|users?)\b"
     r"|\b(ai|assistants?|chatbots?|language models?|llms?)[,:] (ignore|always|never|answer|respond|reply|say)\b"
     # Addressed at the start of a line: "ATTENTION LANGUAGE MODEL: ...", "Chatbots, ..."
-    r"|^\W*((attention|note to|dear|hey|all) )?(ai|assistants?|chatbots?|bots?|language models?|llms?)\s*[,:]\s"
+    r"|^\W*((attention|note to|dear|hey|all) )?(ai|assistants?|chatbots?|bots?|language models?|llms?)\s*[,:]\s*"
+    r"(please )?(ignore|disregard|forget|always|never|answer|respond|reply|say|tell|when|do|don't|you)\b"
     r"|\bwhen (you are |you're )?asked\b[^.!?]{0,100}, (answer|say|respond|reply|tell|write)\b"
     r"|\bif you('re| are) (an? |the )?([\w-]+ )?(ai|assistant|chatbot|bot|language model|llm|model)\b"
     # A machine reader told what to do about the page itself: "Any AI reading this page must reply ...".
     r"|^(?=.*\b(ai|assistants?|chatbots?|bots?|language models?|llms?|automated systems?|crawlers?)\b)"
-    r"(?=.*\b(this|the) (page|article|text|document|site|story)\b)"
+    r"(?=.*\bthis (page|article|text|document|site|story)\b)"
     r"(?=.*\b(must|should|always|never|reply|respond|answer|say|tell|state|write|ignore|repeat)\b)",
     re.I,
 )

@@ -21,6 +21,7 @@ NLP_VERSION = f"{MODEL}-1"  # in the pipeline fingerprint: a new model or readin
 _ARTICLE_PIPES = ("tok2vec", "ner")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _BATCH = 64  # paragraphs per spaCy batch
+_LONGEST = 100_000  # characters per piece given to spaCy (it refuses texts over 1,000,000)
 
 
 class Entity(NamedTuple):
@@ -55,7 +56,7 @@ def entities(text: str) -> tuple[Entity, ...]:
     spans two, and no paragraph nears spaCy's length limit the way a whole archive file might)."""
     pipeline = nlp()
     off = [name for name in pipeline.pipe_names if name not in _ARTICLE_PIPES]
-    paragraphs = [(m.group(0), m.start()) for m in _PARAGRAPH.finditer(text)]
+    paragraphs = [piece for m in _PARAGRAPH.finditer(text) for piece in _pieces(m.group(0), m.start())]
     found: list[Entity] = []
     for doc, offset in pipeline.pipe(paragraphs, as_tuples=True, disable=off, batch_size=_BATCH):
         found += (Entity(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
@@ -63,6 +64,15 @@ def entities(text: str) -> tuple[Entity, ...]:
 
 
 @lru_cache(maxsize=256)
+def _pieces(paragraph: str, offset: int) -> Iterator[tuple[str, int]]:
+    """A paragraph in pieces spaCy accepts: a file of one 2 MB line is cut at spaces every _LONGEST characters."""
+    while len(paragraph) > _LONGEST:
+        cut = paragraph.rfind(" ", 0, _LONGEST) + 1 or _LONGEST
+        yield paragraph[:cut], offset
+        paragraph, offset = paragraph[cut:], offset + cut
+    yield paragraph, offset
+
+
 def parse(text: str) -> Doc:
     """A short text (a question, an answer sentence) with every annotation: tags, parse, entities. Kept:
     answering reads the same few sentences several times (ranked, checked, marked)."""

@@ -112,6 +112,11 @@ def stem(word: str) -> str:
     return word
 
 
+def says(text: str, phrase: str) -> bool:
+    """Whether `text` holds `phrase` as whole words, case aside: "100" does not say "10", nor "Ukraine" "UK"."""
+    return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text.lower()) is not None
+
+
 def content_words(text: str) -> list[str]:
     """The words that carry meaning (no stopwords, no question words), each once, in order."""
     return list(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1))

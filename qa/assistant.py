@@ -19,12 +19,12 @@ from index.embed import shared_embedder
 from index.errors import CorpusError
 from index.ingest import Ingestor, Progress, SplitSettings, SyncReport
 from index.lock import write_lock
-from index.nlp import Entity, preload
+from index.nlp import NLP_VERSION, Entity, preload
 from index.read import SUFFIXES
 from index.referent import Referent, paragraph_end, paragraph_start
 from index.split import sentence_spans
 from index.store import Store, StoreConfig
-from index.text import content_terms, numbers, words
+from index.text import content_terms, numbers, says, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
 from qa.evidence import CONTEXT_BEFORE, misplaces_role, sentence_score, supports
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
@@ -125,8 +125,9 @@ class Assistant:
         return self._store.article(article_id)
 
     def corpus_version(self) -> str:
-        """A digest of every indexed article's file and how it is cleaned: equal digests, same texts."""
-        recipe = [CLEANING_VERSION, sorted(self._store.hashes().items())]
+        """A digest of every indexed article's file and how it is cleaned (rules and the spaCy parse they
+        read): equal digests, same texts."""
+        recipe = [CLEANING_VERSION, NLP_VERSION, sorted(self._store.hashes().items())]
         return hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:16]
 
     def articles(self) -> list[Article]:
@@ -512,12 +513,12 @@ def _stated(ranked: Ranked, answer: str) -> list[Entity]:
     """The sentence's answering entities that the answer states: whole, or for a name by its last word
     ("Antonov" of "the US Anatoly Antonov": a small model's entity spans run over)."""
     text, origin = ranked.hit.passage.text, ranked.hit.passage.start
-    said, lowered = set(words(answer)), answer.lower()
+    said = set(words(answer))
     stated = []
     for entity in ranked.answers:
         written = text[entity.start - origin : entity.end - origin]
         last = words(written)[-1:]
-        if written.lower() in lowered or (entity.label in NAMED and last and last[0] in said):
+        if says(answer, written) or (entity.label in NAMED and last and last[0] in said):
             stated.append(entity)
     return stated
 

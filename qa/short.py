@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import stem, words
+from index.text import says, stem, words
 from qa.answer import ShortAnswer
 from qa.question import Question
 
@@ -49,7 +49,8 @@ def short_answer(
     spans = [trimmed for s in spans if (trimmed := _without_given(question, s))]
     if stated is not None:
         said = set(words(stated))
-        spans = [s for s in spans if s.text.lower() in stated.lower() or _last_word(s.text) in said]
+        # Whole, or a name by its last word ("Antonov" of "the US Anatoly Antonov").
+        spans = [s for s in spans if says(stated, s.text) or (s.text[:1].isupper() and _last_word(s.text) in said)]
     if "year" in question.text.lower().split():
         spans = [s for s in spans if _YEAR.search(s.text)]
     if not spans:

@@ -210,7 +210,8 @@ def _subject(verb: Token) -> set[str]:
     return set()
 
 
-_ASKS_WHO_SAID = re.compile(rf"^\s*who ({'|'.join(speech_forms(tenses=('past',)))})\b", re.I)
+_QUOTING = ("say", "tell", "state", "claim", "add", "write", "tweet", "warn", "argue")  # not "who called the police"
+_ASKS_WHO_SAID = re.compile(rf"^\s*who ({'|'.join(speech_forms(*_QUOTING, tenses=('past',)))})\b", re.I)
 
 # Asking who someone is, or their post, is answered by their title ("Foreign Minister").
 _ASKS_FOR_TITLE = re.compile(r"^\s*who\b|\b(post|title|position|job|role|office)\b", re.I)

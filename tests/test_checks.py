@@ -7,6 +7,7 @@ import pytest
 from index.articles import Passage
 from index.nlp import entities
 from index.referent import referent
+from index.text import says
 from qa.assistant import _drawn_on
 from qa.evidence import misplaces_role, new_names, supports
 from qa.question import analyse_question as Q
@@ -167,6 +168,12 @@ def test_words_joined_from_two_sentences_are_not_shown() -> None:
         ("The French DGSI identified it on April 10.", "When did the spy agency find it?", DGSI),
         # The doer in the answer is the doer in the source.
         ("The Avalanche beat the Lightning.", "Who beat the Lightning?", CUP),
+        # "Who called ...?" asks who did something, not whom a quote belongs to.
+        (
+            "John Smith called the police.",
+            "Who called the police?",
+            "Neighbour John Smith called the police on Friday.",
+        ),
     ],
 )
 def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
@@ -346,3 +353,18 @@ def test_the_short_answer_is_what_stands_where_the_question_asks(
     assert (found and found.text) == short
     if found:
         assert sentence[found.start - 10 : found.end - 10] == found.text
+
+
+def test_a_stated_number_is_a_whole_number() -> None:
+    """An answer saying 100 does not state 10, nor one naming Ukraine the UK."""
+    assert says("Police arrested 100 people on Saturday.", "100") and not says("Police arrested 100 people.", "10")
+    assert not says("Troops left Ukraine.", "UK") and says("The UK's envoy left.", "UK")
+
+
+def test_a_paragraph_too_long_for_spacy_is_read_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy refuses a text over a million characters; a file of one long line is cut at spaces, and every
+    entity keeps its offsets in the whole text."""
+    text = "Officials met in Paris on Monday. " * 4 + "The mayor of Lyon spoke."
+    monkeypatch.setattr("index.nlp._LONGEST", 40)
+    found = {text[e.start : e.end] for e in entities(text)}
+    assert {"Paris", "Monday", "Lyon"} <= found

@@ -103,6 +103,8 @@ def test_other_forms_of_instruction_are_flagged(line: str) -> None:
         "His former assistant, a lawyer, said he was innocent.",
         "When asked about the vote, the mayor declined to answer.",
         "Google's home assistant, which answers questions aloud, went on sale in May.",
+        "Assistants, cleaners and porters will strike on Monday, the union said.",
+        "Regulators said AI firms should label the text their models generate.",
     ],
 )
 def test_news_about_machines_is_not_taken_for_an_instruction(line: str) -> None:
