@@ -511,7 +511,7 @@ def _read_with(person: Referent | None, passage: Passage, entities: list[Entity]
 
 def _stated(ranked: Ranked, answer: str) -> list[Entity]:
     """The sentence's answering entities that the answer states: whole, or for a name by its last word
-    ("Antonov" of "the US Anatoly Antonov": a small model's entity spans run over)."""
+    ("Lopez" of "the UN Maria Lopez": a small model's entity spans run over)."""
     text, origin = ranked.hit.passage.text, ranked.hit.passage.start
     said = set(words(answer))
     stated = []

@@ -51,9 +51,9 @@ CONTEXT_BEFORE = 1000  # characters of the story before a passage that still cou
 def holds_answer(question: Question, text: str, entities: list[Entity] | None = None) -> bool:
     """Whether `text` holds the kind of thing the question asks for: by the words that mark it, or by an
     entity (of a label the question asks for, that it does not give itself) when the text's entities are
-    known. Either will do: a small model's entity labels miss names its capitals show ("Barnaul",
-    "Insider") and the words miss names written in lower case. With the entities known, a sentence's first
-    word counts as a name only when they say so ("Fans want a new manager")."""
+    known. Either will do: a small model's entity labels miss names its capitals show (a small town, an
+    outlet called "Insider") and the words miss names written in lower case. With the entities known, a
+    sentence's first word counts as a name only when they say so ("Fans want a new manager")."""
     if entities is not None and question.kind in ("person", "name"):
         opener = re.match(r"\W*[\w'’-]+", text)
         if opener and not any(e.start < opener.end() for e in entities):

@@ -125,7 +125,7 @@ class Question:
 
     def gives(self, text: str) -> bool:
         """Whether the question itself names `text` (an answer must add something): all of it, or its last
-        word ("Dmitry Peskov" when it asks about Peskov, "an estimated 150" when it says 150), or as its
+        word ("Harry Kane" when it asks about Kane, "an estimated 150" when it says 150), or as its
         people ("France" when it says "French")."""
         asked = {w.removesuffix("'s") for w in words(self.text)}
         asked |= {country for w in asked if (country := country_of(w))}  # "French" gives France
@@ -165,7 +165,7 @@ def analyse_question(text: str) -> Question:
     if kind == "other" and noun in NOUN_LABELS:
         labels = NOUN_LABELS[noun]
         kind = "person" if labels == PERSON else "name"
-    if _offers_choices(doc):  # "Peskov or Antonov?": the answer is one the question names, no new entity
+    if _offers_choices(doc):  # "Kane or Saka?": the answer is one the question names, no new entity
         labels = frozenset()
     named = tuple(e.text for e in doc.ents if e.label_ in NAMED)
     predicates = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX"))

@@ -1,10 +1,10 @@
-"""The short answer: which words of a cited sentence answer the question ("Lefortovo prison" for "Which
-prison was Sergei Beseda sent to?", "the FSB" for "Which body detained Roman Gavrilov?").
+"""The short answer: which words of a cited sentence answer the question ("Wembley Stadium" for "Which
+stadium will host the final?", "the FBI" for "Which agency arrested the man?").
 
 A sentence often holds several entities of the kind asked for. The one that answers stands where the
-question's blank stands: beside the noun it asks for ("which prison" / "Lefortovo prison"), else closest,
-in the sentence's dependency parse, to the question's verbs and words ("detained by the FSB", "Soldatov ...
-said", "US intelligence agencies"); when nothing ties one of several to them, there is no short answer.
+question's blank stands: beside the noun it asks for ("which stadium" / "Wembley Stadium"), else closest,
+in the sentence's dependency parse, to the question's verbs and words ("arrested by the FBI", "the mayor
+... said", "US intelligence agencies"); when nothing ties one of several to them, there is no short answer.
 The sentence is parsed here, once per answer: a few milliseconds for one sentence.
 """
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
 _FAR = 99
-_TIED = 2  # edges between an answer and the question's word it hangs on ("spokesperson Dmitry Peskov": 1)
+_TIED = 2  # edges between an answer and the question's word it hangs on ("spokesperson Jane Smith": 1)
 
 
 def short_answer(
@@ -49,7 +49,7 @@ def short_answer(
     spans = [trimmed for s in spans if (trimmed := _without_given(question, s))]
     if stated is not None:
         said = set(words(stated))
-        # Whole, or a name by its last word ("Antonov" of "the US Anatoly Antonov").
+        # Whole, or a name by its last word ("Lopez" of "the UN Maria Lopez").
         spans = [s for s in spans if says(stated, s.text) or (s.text[:1].isupper() and _last_word(s.text) in said)]
     if "year" in question.text.lower().split():
         spans = [s for s in spans if _YEAR.search(s.text)]
@@ -69,7 +69,7 @@ def short_answer(
     best = min(spans, key=keys.__getitem__)
     apart, outside, _, edges = keys[best]
     if apart and _nouns(question, doc):
-        return None  # "a source told Bellingcat": the thing asked about is there, and nameless
+        return None  # "a source told reporters": the thing asked about is there, and nameless
     # Nothing in the sentence ties it to what was asked: no guess, unless it is the one entity the model's
     # answer states, or the one there is in a sentence that shares no word with the question.
     lone = len(spans) == 1 and (stated is not None or not targets)
@@ -85,8 +85,8 @@ def _last_word(text: str) -> str | None:
 
 
 def _without_given(question: Question, span: Span) -> Span | None:
-    """The span without leading words the question gives or that only determine it: "Anatoly Antonov" of
-    "the US Anatoly Antonov" when asked about Russia's ambassador to the US."""
+    """The span without leading words the question gives or that only determine it: "Maria Lopez" of
+    "the UN Maria Lopez" when asked about the UN's envoy."""
     start = span.start
     while start < span.end and (span.doc[start].pos_ == "DET" or question.gives(span.doc[start].text)):
         start += 1
@@ -106,7 +106,7 @@ def _joined(spans: list[Span]) -> list[Span]:
 
 def _named_nouns(question: Question, doc: Doc) -> list[Span]:
     """The noun asked for with the proper nouns it carries, when the question does not give them:
-    "Lefortovo prison", "United Russia party" (entity recognition misses many such names), not "Donbass
+    "Wembley Stadium", "United Russia party" (entity recognition misses many such names), not "Donbass
     republics" for "which republics of the Donbass"."""
     found = []
     for token in _nouns(question, doc):
@@ -123,7 +123,7 @@ def _nouns(question: Question, doc: Doc) -> list[Token]:
 
 
 def _beside_noun(question: Question, span: Span) -> bool:
-    """Whether the span is (part of) the noun asked for or hangs on it: "Lefortovo prison", "republics of
+    """Whether the span is (part of) the noun asked for or hangs on it: "Wembley Stadium", "republics of
     Donetsk", "the phone numbers of the FBI"."""
     root = span.root
     for noun in _nouns(question, span.doc):

@@ -92,15 +92,21 @@ def test_drop_removes_vectors_and_records(big_store: Store) -> None:
         big_store.article("a0359")
 
 
+def _put(store: Store, number: int, digest: str) -> list[Passage]:
+    """Store generated article `number` under content hash `digest`, one unit vector a passage."""
+    article, passages = _article(number)
+    vectors = np.eye(DIM, dtype=np.float32)[: len(passages)].tolist()
+    store.put(article, digest, analyse(article.text), passages, [p.text for p in passages], vectors)
+    return passages
+
+
 def test_an_article_caught_mid_write_is_reconciled(tmp_path: Path) -> None:
     """A kill between an article's vectors and its record leaves it journalled; the next writer drops it,
     so the sync re-indexes it, and nothing half-written is served meanwhile."""
     config = StoreConfig(tmp_path / "index")
     store = Store(config)
     store.claim()
-    article, passages = _article(1)
-    vectors = np.eye(DIM, dtype=np.float32)[: len(passages)].tolist()
-    store.put(article, "h1", analyse(article.text), passages, [p.text for p in passages], vectors)
+    _put(store, 1, "h1")
     store.records.mark_pending("a0001")  # as if a new version's vectors were being written when killed
     reopened = Store(config)
     assert reopened.claim() == ["a0001"]
@@ -111,13 +117,11 @@ def test_a_rebuild_is_served_only_once_complete(tmp_path: Path) -> None:
     config = StoreConfig(tmp_path / "index")
     store = Store(config)
     store.claim()
-    article, passages = _article(2)
-    vectors = np.eye(DIM, dtype=np.float32)[: len(passages)].tolist()
-    store.put(article, "old", analyse(article.text), passages, [p.text for p in passages], vectors)
+    _put(store, 2, "old")
     fresh = store.fresh("new-fingerprint")
     # Until adopted, a new process still opens the old generation.
     assert Store(config).hashes() == {"a0002": "old"}
-    fresh.put(article, "new", analyse(article.text), passages, [p.text for p in passages], vectors)
+    _put(fresh, 2, "new")
     store.adopt(fresh)
     assert store.hashes() == {"a0002": "new"} and store.fingerprint == "new-fingerprint"
     assert Store(config).hashes() == {"a0002": "new"}
@@ -132,12 +136,10 @@ def test_a_writer_opened_before_a_rebuild_follows_it(tmp_path: Path) -> None:
     config = StoreConfig(tmp_path / "index")
     early = Store(config)
     early.claim()
-    article, passages = _article(3)
-    vectors = np.eye(DIM, dtype=np.float32)[: len(passages)].tolist()
-    early.put(article, "old", analyse(article.text), passages, [p.text for p in passages], vectors)
+    _put(early, 3, "old")
     other = Store(config)
     fresh = other.fresh("rebuilt")
-    fresh.put(article, "new", analyse(article.text), passages, [p.text for p in passages], vectors)
+    passages = _put(fresh, 3, "new")
     other.adopt(fresh)
     early.claim()
     assert early.generation == fresh.generation and early.hashes() == {"a0003": "new"}
