@@ -429,13 +429,14 @@ def synthetic_store(index_dir: Path, passages: int) -> tuple[Store, list[str]]:
     """A store of `passages` generated passages with random unit vectors, and questions about its texts."""
     from index.analysis import Analysis
     from index.articles import Article, Passage
-    from index.ingest import embedding_text
-    from index.store import Store, StoreConfig
+    from index.ingest import EMBED_PASSAGES, embedding_text
+    from index.store import Entry, Store, StoreConfig
 
     store = Store(StoreConfig(index_dir))
     store.claim()
     rng, vectors_rng = random.Random(SEED + passages), np.random.default_rng(SEED)
     questions: list[str] = []
+    entries: list[Entry] = []
     for number in range(math.ceil(passages / PASSAGES_PER_ARTICLE)):
         story, article_id = Story.new(rng), f"s{number:05d}"
         section = story.headline()
@@ -447,8 +448,12 @@ def synthetic_store(index_dir: Path, passages: int) -> tuple[Store, list[str]]:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         analysis = Analysis(tuple((p.start, p.end) for p in items), {}, frozenset())
         keywords = [embedding_text(p.section, p.text) for p in items]
-        store.put(article, f"hash{number}", analysis, items, keywords, vectors.tolist())
+        entries.append(Entry(article, f"hash{number}", analysis, items, keywords, vectors.tolist()))
         questions += story.questions
+        if len(entries) * PASSAGES_PER_ARTICLE >= EMBED_PASSAGES:
+            store.put(entries)
+            entries = []
+    store.put(entries)
     return store, sample(questions, RETRIEVAL_QUESTIONS)
 
 

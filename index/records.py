@@ -88,10 +88,10 @@ class Records:
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def mark_pending(self, article_id: str) -> None:
-        """Journal an article before its vectors change; `replace`/`delete` clear it in their transaction."""
+    def mark_pending(self, article_ids: list[str]) -> None:
+        """Journal articles before their vectors change; `replace`/`delete` clear each in their transaction."""
         with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (article_id,))
+            db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((a,) for a in article_ids))
 
     def pending(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT article_id FROM pending")]

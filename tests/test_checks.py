@@ -368,3 +368,9 @@ def test_a_paragraph_too_long_for_spacy_is_read_in_pieces(monkeypatch: pytest.Mo
     monkeypatch.setattr("index.nlp._LONGEST", 40)
     found = {text[e.start : e.end] for e in entities(text)}
     assert {"Paris", "Monday", "Lyon"} <= found
+
+
+def test_the_same_paragraph_in_two_articles_is_read_in_both() -> None:
+    """Archives repeat lines (a standfirst, a boilerplate paragraph): each article gets its own entities."""
+    text = "The council in Leeds approved the budget on Tuesday."
+    assert entities(text) == entities(text) != ()

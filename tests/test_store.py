@@ -11,7 +11,7 @@ import pytest
 
 from index.analysis import analyse
 from index.articles import Article, Passage
-from index.store import Store, StoreConfig
+from index.store import Entry, Store, StoreConfig
 
 ARTICLES = 360
 PASSAGES_PER_ARTICLE = 100  # 36,000 records in all
@@ -41,7 +41,16 @@ def big_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
         vectors = rng.normal(size=(len(passages), DIM)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         store.put(
-            article, f"hash{number}", analyse(article.text), passages, [p.text for p in passages], vectors.tolist()
+            [
+                Entry(
+                    article,
+                    f"hash{number}",
+                    analyse(article.text),
+                    passages,
+                    [p.text for p in passages],
+                    vectors.tolist(),
+                )
+            ]
         )
     return store
 
@@ -96,7 +105,7 @@ def _put(store: Store, number: int, digest: str) -> list[Passage]:
     """Store generated article `number` under content hash `digest`, one unit vector a passage."""
     article, passages = _article(number)
     vectors = np.eye(DIM, dtype=np.float32)[: len(passages)].tolist()
-    store.put(article, digest, analyse(article.text), passages, [p.text for p in passages], vectors)
+    store.put([Entry(article, digest, analyse(article.text), passages, [p.text for p in passages], vectors)])
     return passages
 
 
@@ -107,7 +116,7 @@ def test_an_article_caught_mid_write_is_reconciled(tmp_path: Path) -> None:
     store = Store(config)
     store.claim()
     _put(store, 1, "h1")
-    store.records.mark_pending("a0001")  # as if a new version's vectors were being written when killed
+    store.records.mark_pending(["a0001"])  # as if a new version's vectors were being written when killed
     reopened = Store(config)
     assert reopened.claim() == ["a0001"]
     assert reopened.hashes() == {} and reopened.vector_count() == 0
