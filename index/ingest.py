@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 
 from index.analysis import ANALYSIS_VERSION, Analysis, analyse
 from index.articles import Article, Passage
@@ -26,6 +27,7 @@ from index.store import Entry, Store
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 EMBED_PASSAGES = 512  # passages embedded per encode call, across articles
+STAGES = ("reading", "analysis", "embedding", "storing")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rebuilt: bool = False
+    # Where the time went, so a slow archive shows its cost: "reading" (files read, cleaned, split),
+    # "analysis" (spaCy and the rest of `Analysis`), "embedding", "storing" (Chroma and the records).
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
 def corpus_files(folder: Path) -> tuple[list[Path], list[str]]:
@@ -142,12 +147,12 @@ class Ingestor:
             known = target.hashes()
             skipped = target.records.skipped()
             todo, still_skipped = self._scan(hashed, unreadable, known, skipped, report)
-            batch = _Batch(self.embedder, target, reuse)
+            batch = _Batch(self.embedder, target, report.seconds, reuse)
             for number, (path, digest) in enumerate(todo, start=1):
                 if progress:
                     progress(number - 1, len(todo), path.name)
                 try:
-                    prepared = self.prepare(path, digest)
+                    prepared = self.prepare(path, digest, report.seconds)
                 except CorpusError as exc:
                     report.warnings.append(str(exc))
                     still_skipped[digest] = str(exc)
@@ -224,12 +229,17 @@ class Ingestor:
                 todo.append((path, digest))
         return todo, still_skipped
 
-    def prepare(self, path: Path, digest: str) -> _Prepared:
-        """Read, clean, analyse and split one file: everything but its vectors."""
+    def prepare(self, path: Path, digest: str, seconds: dict[str, float]) -> _Prepared:
+        """Read, clean, analyse and split one file: everything but its vectors. Adds its time to `seconds`."""
+        started = perf_counter()
         doc = read_article(path)
         cleaned = clean(doc)
+        analysed = perf_counter()
         analysis = analyse(cleaned.text)
+        split = perf_counter()
         passages = split_passages(path.stem, cleaned.text, cleaned.title, cleaned.headlines, self.split.passage_words)
+        seconds["analysis"] += split - analysed
+        seconds["reading"] += perf_counter() - split + analysed - started
         if not passages:
             raise CorpusError(f"{path.name}: no article text left after cleaning; skipped")
         article = Article(
@@ -248,9 +258,10 @@ class _Batch:
     batches full, while memory stays bounded by EMBED_PASSAGES. Passages `reuse` (the generation a rebuild
     replaces) holds as they are keep their vectors."""
 
-    def __init__(self, embedder: Embedder, store: Store, reuse: Store | None = None) -> None:
+    def __init__(self, embedder: Embedder, store: Store, seconds: dict[str, float], reuse: Store | None = None) -> None:
         self.embedder = embedder
         self.store = store
+        self.seconds = seconds
         self.reuse = reuse
         self.waiting: list[_Prepared] = []
 
@@ -260,11 +271,13 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
+        started = perf_counter()
         passages = [p for item in self.waiting for p in item.passages]
         kept = self.reuse.vectors_of(passages) if self.reuse else {}
         todo = [p for p in passages if p.id not in kept]
         encoded = self.embedder.encode([embedding_text(p.section, p.text) for p in todo]).tolist() if todo else []
         vectors = kept | dict(zip((p.id for p in todo), encoded, strict=True))
+        embedded = perf_counter()
         self.store.put(
             [
                 Entry(
@@ -278,6 +291,8 @@ class _Batch:
                 for item in self.waiting
             ]
         )
+        self.seconds["embedding"] += embedded - started
+        self.seconds["storing"] += perf_counter() - embedded
         self.waiting = []
 
 

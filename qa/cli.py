@@ -178,6 +178,8 @@ def _index(args: argparse.Namespace) -> int:
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
         f"{len(report.unchanged)} unchanged" + (" (rebuilt)" if report.rebuilt else "")
     )
+    if any(report.seconds.values()):
+        print("time: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.seconds.items()))
     return 0
 
 

@@ -202,10 +202,16 @@ def misplaces_role(question: Question, sentence: str) -> bool:
     return False
 
 
+# A sentence holding an entity of the kind asked for beats one that only shares the question's words; a
+# marker word ("because", "after") is weaker evidence of a reason or a duration.
+ENTITY_BONUS = 1.0
+MARKER_BONUS = 0.5
+
+
 def sentence_score(question: Question, sentence: str, entities: list[Entity] | None = None) -> float:
     """How well one sentence answers: shared meaning-bearing words, plus the kind of thing asked for (by
     its `entities`, offsets into the sentence, when known)."""
     q_terms = content_terms(question.text)
     overlap = len(q_terms & content_terms(sentence)) / max(1, len(q_terms))
     marked = question.kind != "other" and holds_answer(question, sentence, entities)
-    return overlap + (0.5 if marked else 0.0)
+    return overlap + ((ENTITY_BONUS if question.labels else MARKER_BONUS) if marked else 0.0)

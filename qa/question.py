@@ -134,16 +134,18 @@ class Question:
 
     def answers(self, text: str, entities: list[Entity]) -> list[Entity]:
         """The entities of `text` (offsets into it) that could answer: of a label asked for, not given, and
-        written as one (`_reads_as`)."""
+        written as one (`_reads_as`); a nationality only when nothing else is."""
         if not self.labels:
             return []
-        return [
+        found = [
             e
             for e in entities
             if e.label in self.labels
             and not self.gives(text[e.start : e.end])
             and _reads_as(e.label, text[e.start : e.end])
         ]
+        # A people ("Himalayan", "British") stands for a country only where the sentence names none.
+        return [e for e in found if e.label != "NORP"] or found
 
 
 def _reads_as(label: str, text: str) -> bool:

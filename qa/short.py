@@ -127,6 +127,8 @@ def _beside_noun(question: Question, span: Span) -> bool:
     Donetsk", "the phone numbers of the FBI"."""
     root = span.root
     for noun in _nouns(question, span.doc):
+        if root.dep_ == "poss" and root.head == noun:
+            continue  # its owner ("Europe's largest volcano", "Russia's defence minister"), not its name
         if (
             span.start <= noun.i < span.end
             or noun in (root.head, root.head.head)

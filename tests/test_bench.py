@@ -28,13 +28,18 @@ def test_indexing_figures(bench: tuple[dict, Path]) -> None:
     assert 0 < ix["warm_seconds"] < ix["cold_seconds"] and ix["warm_cli_seconds"] > 0
     assert ix["warm_unchanged"] and ix["warm_cli_unchanged"]  # a warm run re-embeds nothing, in-process or CLI
     assert ix["peak_rss_mb"] > 100
+    # Every stage took time, and together no more than the whole cold run.
+    stages = ix["cold_stages"]
+    assert set(stages) == {"reading", "analysis", "embedding", "storing"} and min(stages.values()) > 0
+    assert sum(stages.values()) <= ix["cold_seconds"]
+    assert ix["passages_per_s_without_analysis"] > ix["passages_per_s"]
 
 
 def test_embedding_ratios_and_truncation(bench: tuple[dict, Path]) -> None:
     results, _ = bench
     em, tr = results["embedding"], results["truncation"]
     assert 0 < em["sample"] <= results["indexing"]["passages"]
-    assert em["torch_per_s"] > 0 and em["pipeline_over_torch"] > 0
+    assert em["torch_per_s"] > 0 and 0 < em["pipeline_over_torch"] < em["pipeline_without_analysis_over_torch"]
     # The int8 figures are there when its export is trusted; otherwise the note says why not.
     assert (em["int8_per_s"] > 0 and em["int8_over_torch"] > 0) if em["int8_per_s"] else em["int8_note"]
     assert tr["texts"] == results["indexing"]["passages"] and 0 <= tr["truncated"] <= tr["texts"]

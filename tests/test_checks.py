@@ -67,6 +67,13 @@ def test_answer_types(question: str, kind: str) -> None:
         ("Which journal published the study?", "The study was published in The Lancet.", ["Lancet"]),
         ("Who will replace the manager?", "Fans want a new manager.", []),  # "Fans" is no one's name
         ("When did Harry Kane join Bayern Munich?", "Harry Kane joined Bayern Munich.", []),  # names given, no date
+        # A people stands for its country only where no country is named.
+        (
+            "Which country is banning solo trekking?",
+            "Solo trekking will be banned from Nepal's national parks to cut rescues in the Himalayan country.",
+            ["Nepal"],
+        ),
+        ("Which country did the envoy criticise?", "The envoy criticised American spies.", ["American"]),
     ],
 )
 def test_an_answer_is_an_entity_of_the_kind_asked_for(question: str, sentence: str, answers: list[str]) -> None:
@@ -337,6 +344,8 @@ def test_no_referent_is_made_up(story: str) -> None:
             "Antonov spoke first, and Peskov agreed on Monday.",
             None,
         ),  # a choice given
+        # The owner of the thing asked about does not name it: the volcano is not "Europe".
+        ("Which volcano erupted on Monday?", "Europe's largest and most active volcano erupted on Monday.", None),
     ],
 )
 def test_the_short_answer_is_what_stands_where_the_question_asks(

@@ -28,10 +28,13 @@ def test_touch_edit_delete_are_picked_up(scratch_corpus: Path, tmp_path: Path) -
     assistant = _open(scratch_corpus, tmp_path / "index")
     first = assistant.index()
     assert sorted(first.added) == sorted(p.stem for p in scratch_corpus.glob("*.txt"))
+    assert list(first.seconds) == ["reading", "analysis", "embedding", "storing"]
+    assert min(first.seconds.values()) > 0  # where a cold index spent its time
 
     touched = scratch_corpus / "000_1b3a15c18913f4d0.txt"
     os.utime(touched, (time.time() + 10, time.time() + 10))
-    assert len(assistant.index().unchanged) == 3
+    quiet = assistant.index()
+    assert len(quiet.unchanged) == 3 and not any(quiet.seconds.values())
 
     edited = scratch_corpus / "001_7dbcc557f4863a9a.txt"
     edited.write_text(
