@@ -62,7 +62,7 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
     **_nouns(
         PLACE,
         "state city town village capital region province county island continent republic district "
-        "neighborhood neighbourhood territory suburb borough",
+        "neighborhood neighbourhood territory suburb borough destination",
     ),
     **_nouns(PLACE | ORGANISATION, "river lake sea ocean mountain park volcano desert beach"),
     **_nouns(
@@ -74,7 +74,8 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
         "company firm automaker carmaker retailer airline bank website agency organization organisation party "
         "union team club university college "
         "school court ministry department body brand chain charity studio league conference association "
-        "manufacturer maker startup insurer lender publisher platform app service group business giant journal",
+        "manufacturer maker startup insurer lender publisher platform app service group business giant journal "
+        "institution",
     ),
     **_nouns(
         PERSON,
@@ -84,7 +85,7 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
         "golfer quarterback pitcher driver director pope king queen prince princess journalist reporter "
         "scientist astronaut comedian host founder chancellor premier envoy ambassador general runner swimmer "
         "cyclist boxer skier rider jockey striker goalkeeper midfielder defender batter bowler sprinter skater "
-        "gymnast winner champion suspect victim whistleblower manager owner chef designer",
+        "gymnast winner champion suspect victim whistleblower manager owner chef designer figure veteran",
     ),
     **_nouns(
         frozenset({"WORK_OF_ART", "PRODUCT", "ORG"}),  # a newspaper is as often labelled a work as a body

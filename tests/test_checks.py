@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.analysis import analyse
 from index.articles import Passage
 from index.nlp import entities
 from index.referent import referent
@@ -122,6 +123,9 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
         # Every word is in the source, the doer is not: "to win" takes its subject from "beat".
         ("The Lightning won the Stanley Cup.", "Who won the Stanley Cup?", CUP, "who did what"),
         ("Russia expelled four Russian diplomats.", "Which country expelled diplomats?", EXPELLED, "who did what"),
+        # Quantifiers and negation are stop words to every other check.
+        ("Britain expelled all four Russian diplomats.", "How many diplomats were expelled?", EXPELLED, "how much"),
+        ("The Lightning never beat the Avalanche.", "Who beat the Avalanche?", CUP, "how much or whether: never"),
         # The owner of a thing is the one the source gives it to, not another name of that sentence.
         (
             "Soldatov said Beseda's imprisonment sent a message, and Soldatov's imprisonment too.",
@@ -383,3 +387,14 @@ def test_the_same_paragraph_in_two_articles_is_read_in_both() -> None:
     """Archives repeat lines (a standfirst, a boilerplate paragraph): each article gets its own entities."""
     text = "The council in Leeds approved the budget on Tuesday."
     assert entities(text) == entities(text) != ()
+
+
+def test_a_dateline_is_no_entity_of_the_story() -> None:
+    """ "WASHINGTON —" says where a story was filed: asked which state held an election, it is no answer."""
+    text = (
+        "Storm Hits Coast\n\nMIAMI (AP) — A storm hit Florida on Monday.\n\nNEW DELHI, India — Officials met in "
+        "Delhi.\n\nUS - China talks went on in Paris."
+    )
+    found = {text[e.start : e.end] for e in analyse(text).entities}
+    assert not found & {"MIAMI", "AP", "NEW DELHI", "India"}
+    assert {"Florida", "Delhi", "US", "China", "Paris"} <= found
