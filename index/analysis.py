@@ -16,7 +16,7 @@ from index.nlp import Entity, entities
 from index.referent import Referent, continues_quote, paragraph_start, referent
 from index.split import sentence_spans
 
-ANALYSIS_VERSION = 7  # bump whenever what is derived changes: the index rebuilds itself
+ANALYSIS_VERSION = 6  # bump whenever what is derived changes: the index rebuilds itself
 
 # A line written to steer a machine reading the page, not to tell a reader the news: it overrides earlier
 # instructions, names a system prompt, addresses an AI assistant, or dictates how every question is answered.
@@ -37,14 +37,6 @@ _INSTRUCTION = re.compile(
     r"(?=.*\bthis (page|article|text|document|site|story)\b)"
     r"(?=.*\b(must|should|always|never|reply|respond|answer|say|tell|state|write|ignore|repeat)\b)",
     re.I,
-)
-
-
-# A dateline ("WASHINGTON —", "MEXICO CITY (AP) –", "NEW DELHI, India —") says where a story was filed, not
-# what it tells: its place is no entity of the story.
-_DATELINE = re.compile(
-    r"[A-Z]{3,}[A-Z .'’-]*(,\s+[A-Z][\w.]*(\s[A-Z][\w.]*)*)?"  # the place, in capitals, then its state or country
-    r"(\s+\([A-Za-z]+\))?\s+[—–-]+\s(?=[^\sa-z])"  # an agency, a dash, and the story's first word
 )
 
 
@@ -115,9 +107,7 @@ def analyse(text: str) -> Analysis:
     referents = {start: person for start, _ in sentences if (person := referent(text, start))}
     paragraphs = [m.start() for m in re.finditer(r"[^\n]+", text)]
     quoted = frozenset(p for p in paragraphs if continues_quote(text, p))
-    datelines = [(p, m.end()) for p in paragraphs if (m := _DATELINE.match(text, p))]
-    found = tuple(e for e in entities(text) if not any(s <= e.start < end for s, end in datelines))
-    return Analysis(sentences, referents, quoted, _instruction_lines(text, sentences), found)
+    return Analysis(sentences, referents, quoted, _instruction_lines(text, sentences), entities(text))
 
 
 def _instruction_lines(text: str, sentences: tuple[tuple[int, int], ...]) -> frozenset[int]:

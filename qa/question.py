@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from index.nlp import Entity, parse
-from index.text import content_terms, country_of, stem, words
+from index.text import content_terms, country_of, is_demonym, stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -135,7 +135,7 @@ class Question:
 
     def answers(self, text: str, entities: list[Entity]) -> list[Entity]:
         """The entities of `text` (offsets into it) that could answer: of a label asked for, not given, and
-        written as one (`_reads_as`); a nationality only when nothing else is."""
+        written as one (`_reads_as`)."""
         if not self.labels:
             return []
         found = [
@@ -145,8 +145,9 @@ class Question:
             and not self.gives(text[e.start : e.end])
             and _reads_as(e.label, text[e.start : e.end])
         ]
-        # A people ("Himalayan", "British") stands for a country only where the sentence names none.
-        return [e for e in found if e.label != "NORP"] or found
+        if "GPE" in self.labels:  # asked for a country: a group that is no nation ("Himalayan") names none
+            found = [e for e in found if e.label != "NORP" or is_demonym(text[e.start : e.end])]
+        return found
 
 
 def _reads_as(label: str, text: str) -> bool:

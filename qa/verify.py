@@ -56,13 +56,26 @@ def _known(word: str, source_words: set[str], source_names: set[str]) -> bool:
     )
 
 
-# Words that frame an answer rather than state a fact: "The term used to describe it was ..."
 # Words that change how much or whether a sentence holds ("all", "never", "only"): stop words to every other
 # check, so an answer that adds one ("All 35 diplomats left" from "35 diplomats left") is caught here.
 _SCOPE = frozenset(
     "not no never none nobody nothing neither nor without all every each most many few several only any both "
     "always first last".split()
 )
+
+
+def _scope(text: str) -> set[str]:
+    """The scope words of a text, "didn't" and "cannot" read as "not" (a model rewrites contractions)."""
+    found = set()
+    for word in words(text):
+        if word.endswith("n't") or word == "cannot":
+            found.add("not")
+        elif word in _SCOPE:
+            found.add(word)
+    return found
+
+
+# Words that frame an answer rather than state a fact: "The term used to describe it was ..."
 _FRAMING = content_terms("use used describe described describing refer referring called known term mention stated")
 _META = re.compile(r"\b(the|this) (article|passage|text|question|answer)s?\b|\bpassage \d", re.I)
 
@@ -99,7 +112,7 @@ def problem(sentence: str, question: Question, cited: list[str], focus: list[str
     inverted = _inverted(body, " ".join(cited))
     if inverted:
         return f"says who did what other than the source: {inverted}"
-    scoped = {w for w in words(body) if w in _SCOPE or w.endswith("n't")} - set(words(" ".join(cited)))
+    scoped = _scope(body) - _scope(" ".join(cited)) - _scope(asked)
     if scoped:
         return f"changes how much or whether: {', '.join(sorted(scoped))}"
     focus_text = " ".join(focus)

@@ -10,7 +10,7 @@ from qa import Assistant
 
 STORIES = {
     "lagoon-fee": (
-        "Venice doubles its entry fee for day trippers\n\n"
+        "Venice Doubles Its Entry Fee for Day Trippers\n\n"
         "The famed Italian destination will charge visitors who do not stay overnight 10 euros on busy days "
         "from April, twice last year's fee, the city council said on Thursday.\n\n"
         "Officials hope the charge will thin the crowds that fill the lagoon city's narrow streets in spring. "
@@ -19,10 +19,10 @@ STORIES = {
     ),
     "cup-tie": (
         "Harbour Rovers 2-1 Kingsmead Albion\n\n"
-        "Who scored the winner?\n\n"
-        "Dara Quinlan scored the winner with a header in the 88th minute to send Harbour Rovers into the "
-        "county cup final on Saturday.\n\n"
-        "Albion had led through a penalty before the break. Their manager said his side had run out of legs."
+        "Why did Albion lose the cup tie?\n\n"
+        "Albion lost because their goalkeeper was sent off in the 80th minute, and Dara Quinlan scored the "
+        "winner with a header eight minutes later to send Harbour Rovers into the county cup final.\n\n"
+        "Albion had led through a penalty before the break."
     ),
 }
 
@@ -37,7 +37,7 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 def test_a_name_given_only_in_the_headline_answers(news: Assistant) -> None:
-    """The body says "the famed Italian destination"; the headline says which."""
+    """The body says "the famed Italian destination"; the headline, set apart in Title Case, says which."""
     answer = news.ask("Which Italian city doubled its entry fee for day trippers?")
     assert not answer.abstained
     assert answer.short is not None and answer.short.text == "Venice"
@@ -46,6 +46,7 @@ def test_a_name_given_only_in_the_headline_answers(news: Assistant) -> None:
 
 
 def test_a_question_in_the_article_is_never_the_answer(news: Assistant) -> None:
-    answer = news.ask("Who scored the winner for Harbour Rovers?")
-    assert "Quinlan" in answer.text
-    assert all("?" not in c.text for c in answer.citations)
+    """A subheading that asks the very question shares all its words, and answers nothing."""
+    answer = news.ask("Why did Albion lose the cup tie?")
+    assert "goalkeeper was sent off" in answer.text
+    assert all(not c.text.endswith("?") for c in answer.citations)
