@@ -374,6 +374,8 @@ class Assistant:
                     continue
                 entities = article.analysis.entities_in(start, end)
                 read, read_entities = _read_with(person, sentence, entities)
+                if hit.passage.text == hit.passage.section:  # a headline: its capitals mark no names
+                    read = _sentence_case(read, read_entities)
                 score = sentence_score(question, read, read_entities)
                 answers = question.answers(text, entities)
                 candidates.append(Ranked(score - 0.01 * rank, Hit(sentence, hit.score), read, answers))
@@ -409,8 +411,9 @@ class Assistant:
             e._replace(start=e.start - head.start, end=e.end - head.start)
             for e in analysis.entities_in(head.start, head.end)
         ]
+        headline = _sentence_case(head.text, under)
         under += [e._replace(start=e.start + shift, end=e.end + shift) for e in read_entities]
-        return supports(question, f"{head.text}\n\n{read}", context, under)
+        return supports(question, f"{headline}\n\n{read}", context, under)
 
     def _headline(self, passage: Passage) -> Passage | None:
         """The headline of the passage's story where it stands in the text before the passage."""
@@ -556,6 +559,17 @@ def _read_with(person: Referent | None, passage: Passage, entities: list[Entity]
     shift = len(read) - len(passage.text)
     found = [e._replace(start=e.start - passage.start + shift, end=e.end - passage.start + shift) for e in entities]
     return read, ([Entity(0, len(person.name), "PERSON")] if shift and person else []) + found
+
+
+def _sentence_case(text: str, entities: list[Entity]) -> str:
+    """A headline as a sentence would write it: "France Expels 6 Russian Spies" reads "France expels 6 Russian
+    spies", so its Title Case is not taken for names; only its entities (offsets into it) keep capitals."""
+    kept = [(e.start, e.end) for e in entities]
+    return re.sub(
+        r"(?<=\s)[A-Z][a-z]+\b",
+        lambda m: m.group(0) if any(s <= m.start() < e for s, e in kept) else m.group(0).lower(),
+        text,
+    )
 
 
 def _stated(ranked: Ranked, answer: str) -> list[Entity]:

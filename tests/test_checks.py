@@ -8,7 +8,7 @@ from index.articles import Passage
 from index.nlp import entities
 from index.referent import referent
 from index.text import says
-from qa.assistant import _drawn_on
+from qa.assistant import _drawn_on, _sentence_case
 from qa.evidence import misplaces_role, new_names, supports
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
@@ -393,3 +393,11 @@ def test_the_same_paragraph_in_two_articles_is_read_in_both() -> None:
     """Archives repeat lines (a standfirst, a boilerplate paragraph): each article gets its own entities."""
     text = "The council in Leeds approved the budget on Tuesday."
     assert entities(text) == entities(text) != ()
+
+
+def test_a_headlines_capitals_mark_no_names() -> None:
+    """Read as a sentence, a Title Case headline keeps capitals on its entities only: "Spies" and "Cover" do
+    not answer "What are the names of the six Russians?"."""
+    headline = "France Expels Six Russian Spies Over Diplomatic Cover"
+    read = _sentence_case(headline, list(entities(headline)))
+    assert read.startswith("France") and read.endswith("spies over diplomatic cover")
