@@ -194,9 +194,11 @@ class Assistant:
         # The model sees only the sentences that answer: a tiny prompt (fast first token) and a focused
         # model. If its first sentence fails a check, it tries once more from the best sentence alone, and
         # for a number, date or name (_PINNED: the checks pin those down) from the second alone; then the best
-        # sentences are quoted.
-        attempts = [best, best[:1]] + ([best[1:2]] if kind in _PINNED else [])
-        for context in attempts if len(best) > 1 else [best]:
+        # sentences are quoted. Asked for a name, number or date that none of them holds, they are quoted at once.
+        attempts = [best, best[:1]] + ([best[1:2]] if kind in _PINNED else []) if len(best) > 1 else [best]
+        if analysed.labels and not any(r.answers for r in best):
+            attempts = []  # nothing there is what is asked for: a model would bend a sentence into the question's words
+        for context in attempts:
             for piece, cited, found in self._generate(analysed, context):
                 timings.setdefault("first_text", perf_counter() - started)
                 pieces.append(piece)
