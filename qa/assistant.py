@@ -376,10 +376,12 @@ class Assistant:
                     continue
                 entities = article.analysis.entities_in(start, end)
                 read, read_entities = _read_with(person, sentence, entities)
+                answers = question.answers(text, entities)
                 if hit.passage.text == hit.passage.section:  # a headline: its capitals mark no names
+                    if question.labels and not answers:
+                        continue  # nor does it answer a name, number or date question without one
                     read = _sentence_case(read, read_entities)
                 score = sentence_score(question, read, read_entities)
-                answers = question.answers(text, entities)
                 candidates.append(Ranked(score - 0.01 * rank, Hit(sentence, hit.score), read, answers))
         if not candidates and said:
             return self._ranked_sentences(question, chosen)
