@@ -423,15 +423,15 @@ class Assistant:
         """The headline of the passage's story where it stands in the text before the passage."""
         text = self.article(passage.article_id).text
         story = text.rfind(passage.section, 0, passage.start) if passage.section else -1
-        if story < 0 or story + len(passage.section) > passage.start:
+        if story < 0:
             return None
         return Passage(passage.article_id, story, story + len(passage.section), passage.section, passage.section)
 
     def _context(self, passage: Passage) -> str:
         """The headline and the story so far (up to CONTEXT_BEFORE characters): who "he" or "the activist" is."""
         article = self.article(passage.article_id)
-        story = article.text.rfind(passage.section, 0, passage.start) if passage.section else -1
-        before = article.text[max(0, story, passage.start - CONTEXT_BEFORE) : passage.start]
+        head = self._headline(passage)
+        before = article.text[max(0, head.start if head else 0, passage.start - CONTEXT_BEFORE) : passage.start]
         return f"{article.title}\n{passage.section}\n{before}"
 
     def _citation(self, passage: Passage, score: float) -> Citation:
