@@ -395,13 +395,14 @@ def measure_embedding(texts: list[str], indexing: dict, with_onnx: bool) -> dict
 def _int8(texts: list[str], torch_rate: float, torch_vectors: np.ndarray) -> dict:
     """The int8 ONNX backend's raw rate and how close its vectors come to torch's on the same passages."""
     from index.embed import open_embedder
+    from index.onnx_embed import OnnxEmbedder
 
     started = perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         embedder = open_embedder("onnx-int8")
     loaded = perf_counter() - started
-    if not embedder.name.endswith("onnx-int8"):  # an untrusted export falls back to torch with a warning
+    if not isinstance(embedder, OnnxEmbedder):  # an untrusted export falls back to torch with a warning
         return {"int8_note": "; ".join(str(w.message) for w in caught) or "the int8 backend is not available"}
     rate, vectors = raw_rate(embedder, texts)
     cosines = (vectors * torch_vectors).sum(axis=1)

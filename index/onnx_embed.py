@@ -1,15 +1,16 @@
 """All-MiniLM-L6-v2 through ONNX Runtime with int8 weights: close to the torch vectors, about 2.5x as fast.
 
 Indexing time is nearly all MiniLM encoding (issue #11). The transformer is exported once per model folder
-(torch.onnx.export), its weights quantized to int8 (onnxruntime's dynamic quantization), and cached under
+(torch.onnx.export), its layers fused into ONNX Runtime's BERT kernels (one Attention node per layer instead of
+some twenty small ones), its weights quantized to int8 (onnxruntime's dynamic quantization), and cached under
 $XDG_CACHE_HOME/qa-news/onnx/<key>/, built in a temporary folder and renamed into place, so a crash never leaves
 a half-written model there. Mean pooling and L2 normalisation follow the sentence-transformers model card.
 
 Trust: the export records the torch vectors of the seed articles cut into 40-word chunks. Every load encodes
-those chunks with the int8 model on this machine's kernels and needs a cosine above MIN_COSINE for each, or
-raises UntrustedExport (`index.embed.open_embedder` then falls back to torch with a warning). Checking at load
-as well as after export costs a fraction of a second and catches a cache carried to a CPU whose int8 kernels
-differ (with or without AVX-512 VNNI or AMX).
+those chunks with the int8 model on this machine's kernels and needs a mean cosine above MEAN_COSINE and none
+below MIN_COSINE, or raises UntrustedExport (`index.embed.open_embedder` then falls back to torch with a
+warning). Checking at load as well as after export costs a fraction of a second and catches a cache carried to
+a CPU whose int8 kernels differ (with or without AVX-512 VNNI or AMX).
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ if TYPE_CHECKING:
     import onnxruntime
     import tokenizers
 
-EXPORT_RECIPE = 3  # bump when the export or quantisation steps change, so every cache re-exports
-MIN_COSINE = 0.99
+EXPORT_RECIPE = 4  # bump when the export or quantisation steps change, so every cache re-exports
+MEAN_COSINE = 0.99
+# The floor for any one passage. Int8 rounding costs a few passages in a hundred more than the mean: on 800
+# newsbench passages the lowest cosine was 0.984 unfused and 0.986 fused, at the same mean (0.9935), while
+# kernels that go wrong give cosines far below (0.49 on average for vectors of the neighbouring texts).
+MIN_COSINE = 0.98
 REFERENCE_WORDS = 40
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -97,7 +102,8 @@ def export_onnx(model_dir: Path, path: Path) -> None:
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
-    model = AutoModel.from_pretrained(str(model_dir)).eval()
+    # Eager attention traces to the MatMul/Softmax pattern that ONNX Runtime's BERT fusion recognises.
+    model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     # Traced on a batch with padding: tracing reads Python-side branches once, and a batch without padding
     # could take a branch that drops the attention mask.
@@ -119,15 +125,41 @@ def export_onnx(model_dir: Path, path: Path) -> None:
         )
 
 
+def fuse_bert(model_dir: Path, path: Path, fused_path: Path) -> None:
+    """Replace each layer's attention, layer norms and GELU by ONNX Runtime's fused BERT operators.
+
+    Measured on newsbench passages run one at a time: int8 fused runs 1.2-1.3x as many passages per second as
+    int8 unfused, at the same mean cosine to torch."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    fused = optimize_model(
+        str(path),
+        model_type="bert",
+        num_heads=config["num_attention_heads"],
+        hidden_size=config["hidden_size"],
+        opt_level=0,  # only the fusions; the session applies its own graph optimisations when it loads
+    )
+    fused.save_model_to_file(str(fused_path))
+
+
 def quantize_int8(fp32_path: Path, int8_path: Path) -> None:
     """Int8 weights with one scale per output channel; activations are quantized per run, so no calibration.
 
     One scale per weight matrix (the default) is not enough for this model: on the seed chunks its lowest
     cosine to torch is 0.941; per channel it is 0.992 (7-bit weights, `reduce_range`, 0.804; uint8 weights 0.965).
     """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(fp32_path, int8_path, per_channel=True, weight_type=QuantType.QInt8)
+    quantize_dynamic(
+        fp32_path,
+        int8_path,
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+        # Shape inference does not know the fused operators' outputs; they are float like the rest.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
 
 
 def open_session(path: Path) -> onnxruntime.InferenceSession:
@@ -167,7 +199,7 @@ class OnnxEmbedder:
 
     def __init__(self, model_dir: Path | None = None, cache_root: Path | None = None) -> None:
         self.model_dir = model_dir or bundled_model_dir()
-        self.name = model_name(self.model_dir) + "+onnx-int8"
+        self.name = f"{model_name(self.model_dir)}+onnx-int8-r{EXPORT_RECIPE}"  # new vectors, new fingerprint
         self.max_seq_length = max_seq_length(self.model_dir)
         self._tokenizer = word_pieces(self.model_dir, self.max_seq_length)
         self._counter = word_pieces(self.model_dir, None)
@@ -213,8 +245,10 @@ class OnnxEmbedder:
         scratch = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}-", dir=self.folder.parent))
         try:
             export_onnx(self.model_dir, scratch / "model.onnx")
-            quantize_int8(scratch / "model.onnx", scratch / INT8_MODEL)
-            (scratch / "model.onnx").unlink()  # 90 MB that nothing loads
+            fuse_bert(self.model_dir, scratch / "model.onnx", scratch / "fused.onnx")
+            quantize_int8(scratch / "fused.onnx", scratch / INT8_MODEL)
+            for fp32 in ("model.onnx", "fused.onnx"):
+                (scratch / fp32).unlink()  # 90 MB each that nothing loads
             texts = reference_texts()
             torch_vectors = Embedder(self.model_dir).encode(texts)
             np.savez(scratch / REFERENCE, texts=np.array(texts), vectors=torch_vectors)
@@ -246,12 +280,14 @@ class OnnxEmbedder:
         return (self.encode(texts) * torch_vectors).sum(axis=1)
 
     def _check(self) -> tuple[float, float]:
-        """Min and mean cosine to the recorded torch vectors, here and now; raises below MIN_COSINE."""
+        """Min and mean cosine to the recorded torch vectors, here and now; raises below MIN_COSINE or MEAN_COSINE."""
         cosines = self._reference_cosines(self.folder)
-        lowest, mean = float(np.nan_to_num(cosines, nan=-1.0).min()), float(cosines.mean())
-        if not lowest > MIN_COSINE:
+        cosines = np.nan_to_num(cosines, nan=-1.0)
+        lowest, mean = float(cosines.min()), float(cosines.mean())
+        if not (lowest > MIN_COSINE and mean > MEAN_COSINE):
             raise UntrustedExport(
                 f"the int8 ONNX embedder in {self.folder} gives vectors too far from torch's on {len(cosines)} "
-                f"reference passages (lowest cosine {lowest:.4f}, mean {mean:.4f}; needs > {MIN_COSINE})"
+                f"reference passages (lowest cosine {lowest:.4f}, mean {mean:.4f}; "
+                f"needs > {MIN_COSINE}, and a mean > {MEAN_COSINE})"
             )
         return lowest, mean
