@@ -9,8 +9,9 @@ answer types check the model's sentences (`qa.verify`), where a "why" answer mus
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from index.nlp import Entity
+from index.nlp import Entity, parse
 from index.split import sentence_spans
 from index.text import (
     CALENDAR,
@@ -26,6 +27,9 @@ from index.text import (
     words,
 )
 from qa.question import Question
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _DURATION = re.compile(
     r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
@@ -203,15 +207,87 @@ def misplaces_role(question: Question, sentence: str) -> bool:
 
 
 # A sentence holding an entity of the kind asked for beats one that only shares the question's words; a
-# marker word ("because", "after") is weaker evidence of a reason or a duration.
+# marker word ("because", "after") is weaker evidence of a reason or a duration. A sentence that puts
+# something new where the question's blank stands gains SLOT_BONUS; one that puts there only what the
+# question says ("the species that Colossal wants to bring back") or "it" loses as much.
 ENTITY_BONUS = 1.0
 MARKER_BONUS = 0.5
+SLOT_BONUS = 0.5
 
 
 def sentence_score(question: Question, sentence: str, entities: list[Entity] | None = None) -> float:
     """How well one sentence answers: shared meaning-bearing words, plus the kind of thing asked for (by
-    its `entities`, offsets into the sentence, when known)."""
+    its `entities`, offsets into the sentence, when known), plus what it puts in the question's blank."""
     q_terms = content_terms(question.text)
     overlap = len(q_terms & content_terms(sentence)) / max(1, len(q_terms))
     marked = question.kind != "other" and holds_answer(question, sentence, entities)
-    return overlap + ((ENTITY_BONUS if question.labels else MARKER_BONUS) if marked else 0.0)
+    filled = fills_slot(question, sentence)
+    slot = 0.0 if filled is None else SLOT_BONUS if filled else -SLOT_BONUS
+    return overlap + ((ENTITY_BONUS if question.labels else MARKER_BONUS) if marked else 0.0) + slot
+
+
+def fills_slot(question: Question, sentence: str) -> bool | None:
+    """Whether the sentence says something the question does not where its blank stands: "Volkswagen
+    recalled 114,000 cars" for "Which automaker recalled ...?" does, "the volcano ... when it erupted" for
+    "Which volcano erupted?" does not. None when the sentence lacks the word the blank hangs on (told
+    another way, which this cannot judge)."""
+    slot = question.slot
+    if slot is None:
+        return None
+    fillers = [f for t in parse(sentence) if t.lemma_.lower() == slot.head for f in _fillers(t, slot.relation)]
+    if not fillers:
+        return None
+    given = {stem(w) for w in words(question.text)}
+    return any(_says_more(_antecedent(f), given, question.noun) for f in fillers)
+
+
+_ARGUMENTS = {"nsubj", "csubj", "nsubjpass", "dobj", "agent"}
+
+
+def _fillers(head: Token, relation: str) -> list[Token]:
+    """The words in the relation to `head`: its subject (or "by" phrase), its object (or passive subject),
+    or the object of its preposition; in a relative clause with neither, the noun it describes."""
+    children = list(head.children)
+    if relation in ("agent", "patient") and not any(c.dep_ in _ARGUMENTS for c in children):
+        clause = _clause(head)
+        return [clause.head] if clause.dep_ in ("relcl", "acl") else []
+    if relation == "agent":
+        agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        return [c for c in children if c.dep_ in ("nsubj", "csubj")] + agents
+    if relation == "patient":
+        return [c for c in children if c.dep_ in ("dobj", "nsubjpass")]
+    return [g for c in children if c.dep_ == "prep" and c.lower_ == relation for g in c.children if g.dep_ == "pobj"]
+
+
+def _clause(token: Token) -> Token:
+    """The verb heading the clause `token` belongs to ("wants" of "wants to bring")."""
+    while token.dep_ in ("xcomp", "ccomp", "conj") and token.head is not token:
+        token = token.head
+    return token
+
+
+def _antecedent(filler: Token) -> Token:
+    """What a relative pronoun stands for, and what a noun set beside a name names: "Apple" of "Apple, the
+    company that makes the iPhone"."""
+    if filler.tag_ in ("WDT", "WP"):
+        clause = _clause(filler.head)
+        if clause.dep_ == "relcl":
+            filler = clause.head
+    while filler.dep_ == "appos":
+        filler = filler.head
+    return filler
+
+
+def _says_more(filler: Token, given: set[str], noun: str | None) -> bool:
+    """Whether the phrase headed by `filler` names something beyond the question's words and the noun it
+    asks for: not "it", "that", "the volcano" or "Europe's largest volcano" (its owner is not its name)."""
+    if filler.pos_ == "PRON":
+        return False
+    skip = {"relcl", "acl", "advcl", "poss"} if filler.lemma_.lower() == noun else {"relcl", "acl", "advcl"}
+    todo = [filler]
+    while todo:
+        token = todo.pop()
+        if token.pos_ in ("PROPN", "NOUN", "NUM") and token.lemma_.lower() != noun and stem(token.text) not in given:
+            return True
+        todo += [c for c in token.children if c.dep_ not in skip]
+    return False

@@ -105,6 +105,16 @@ _RELATIVE_DAY = re.compile(
 
 
 @dataclass(frozen=True)
+class Slot:
+    """Where the question's blank stands in its parse: the word the asked-for phrase hangs on (a lemma:
+    "recall" of "Which automaker recalled 114,000 cars?", "sanction" of "sanctions against which country")
+    and how: "agent" (who does it), "patient" (to whom or what it is done), or a preposition ("against")."""
+
+    head: str
+    relation: str
+
+
+@dataclass(frozen=True)
 class Question:
     text: str
     kind: str  # duration, number, date, reason, name, person, other
@@ -112,6 +122,7 @@ class Question:
     entities: tuple[str, ...]  # what the question names, as written
     noun: str | None = None  # the noun after "which"/"what" ("prison" of "which prison"), as a lemma
     predicates: frozenset[str] = frozenset()  # lemmas of its verbs ("detain" of "Which body detained ...?")
+    slot: Slot | None = None  # where its answer stands, when the parse shows it
 
     @cached_property
     def anchors(self) -> set[str]:
@@ -173,7 +184,36 @@ def analyse_question(text: str) -> Question:
         labels = frozenset()
     named = tuple(e.text for e in doc.ents if e.label_ in NAMED)
     predicates = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX"))
-    return Question(text, kind, labels, named, noun, predicates)
+    return Question(text, kind, labels, named, noun, predicates, _slot(doc))
+
+
+_AGENT = {"nsubj", "csubj"}
+_PATIENT = {"dobj", "nsubjpass"}
+
+
+def _slot(doc: Doc) -> Slot | None:
+    """The relation of the question's "who"/"what" or "which <noun>" phrase to the word it hangs on; None
+    for "when"/"where"/"why" (adverbs), a copula ("Who is the mayor?": any sentence may say it otherwise)
+    and a phrase whose head the parse leaves unclear."""
+    wh = next((t for t in doc if t.lower_ in _WH | {"who", "whom"}), None)
+    if wh is None:
+        return None
+    phrase = wh.head if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN") else wh
+    governor = phrase.head
+    if phrase.dep_ == "pobj" and governor.dep_ == "agent":
+        return Slot(governor.head.lemma_.lower(), "agent")
+    if phrase.dep_ == "pobj" and governor.head.pos_ in ("VERB", "NOUN"):
+        head = governor.head
+        if head.pos_ == "NOUN" and head.i > wh.i:
+            return None  # "on which project" hung on "project": a misparse
+        return Slot(head.lemma_.lower(), governor.lower_)
+    if governor.pos_ != "VERB" or governor.lemma_ in ("be", "do", "have"):
+        return None  # a copula, or an auxiliary the parser took for the verb
+    if phrase.dep_ in _AGENT:
+        return Slot(governor.lemma_.lower(), "agent")
+    if phrase.dep_ in _PATIENT:
+        return Slot(governor.lemma_.lower(), "patient")
+    return None
 
 
 def _offers_choices(doc: Doc) -> bool:

@@ -9,7 +9,7 @@ from index.nlp import entities
 from index.referent import referent
 from index.text import says
 from qa.assistant import _drawn_on, _sentence_case
-from qa.evidence import misplaces_role, new_names, supports
+from qa.evidence import fills_slot, misplaces_role, new_names, supports
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
 from qa.short import short_answer
@@ -401,3 +401,32 @@ def test_a_headlines_capitals_mark_no_names() -> None:
     headline = "France Expels Six Russian Spies Over Diplomatic Cover"
     read = _sentence_case(headline, list(entities(headline)))
     assert read.startswith("France") and read.endswith("spies over diplomatic cover")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fills"),
+    [
+        # Something new where the question's blank stands: the one asked for.
+        ("Which automaker recalled 114,000 cars this week?", "Volkswagen is recalling 114,000 cars.", True),
+        ("Which automaker recalled 114,000 cars this week?", "The cars were recalled by Volkswagen on Monday.", True),
+        ("Which club signed the striker?", "Bayern Munich signed the striker in a £100m deal.", True),
+        ("Which company makes the iPhone?", "Apple, the company that makes the iPhone, said sales rose.", True),
+        ("The league imposed sanctions against which club?", "The league imposed sanctions against Rovers.", True),
+        ("Which team does the goalkeeper play for?", "The goalkeeper plays for Rovers.", True),
+        # The blank filled only with what the question says, or with "it": the sentence does not say which.
+        (
+            "Which volcano erupted on Monday?",
+            "The continent's largest volcano shook the island when it erupted.",
+            False,
+        ),
+        ("Which company makes the iPhone?", "The company that makes the iPhone said sales rose.", False),
+        # The word the blank hangs on is not there: the parse cannot judge.
+        (
+            "Which automaker recalled 114,000 cars this week?",
+            "Airbags in 114,000 cars may fail, regulators said.",
+            None,
+        ),
+    ],
+)
+def test_what_a_sentence_puts_where_the_question_asks(question: str, sentence: str, fills: bool | None) -> None:
+    assert fills_slot(Q(question), sentence) is fills
