@@ -29,7 +29,7 @@ from index.text import (
 from qa.question import Question
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 _DURATION = re.compile(
     r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
@@ -231,14 +231,19 @@ def fills_slot(question: Question, sentence: str) -> bool | None:
     recalled 114,000 cars" for "Which automaker recalled ...?" does, "the volcano ... when it erupted" for
     "Which volcano erupted?" does not. None when the sentence lacks the word the blank hangs on (told
     another way, which this cannot judge)."""
-    slot = question.slot
-    if slot is None:
-        return None
-    fillers = [f for t in parse(sentence) if t.lemma_.lower() == slot.head for f in _fillers(t, slot.relation)]
+    fillers = slot_fillers(question, parse(sentence))
     if not fillers:
         return None
     given = {stem(w) for w in words(question.text)}
-    return any(_says_more(_antecedent(f), given, question.noun) for f in fillers)
+    return any(_says_more(f, given, question.noun) for f in fillers)
+
+
+def slot_fillers(question: Question, doc: Doc) -> list[Token]:
+    """The heads of the phrases standing where the question's blank stands in a parsed sentence."""
+    slot = question.slot
+    if slot is None:
+        return []
+    return [_antecedent(f) for t in doc if t.lemma_.lower() == slot.head for f in _fillers(t, slot.relation)]
 
 
 _ARGUMENTS = {"nsubj", "csubj", "nsubjpass", "dobj", "agent"}
@@ -281,13 +286,19 @@ def _antecedent(filler: Token) -> Token:
 def _says_more(filler: Token, given: set[str], noun: str | None) -> bool:
     """Whether the phrase headed by `filler` names something beyond the question's words and the noun it
     asks for: not "it", "that", "the volcano" or "Europe's largest volcano" (its owner is not its name)."""
-    if filler.pos_ == "PRON":
-        return False
+    return filler.pos_ != "PRON" and any(
+        t.pos_ in ("PROPN", "NOUN", "NUM") and t.lemma_.lower() != noun and stem(t.text) not in given
+        for t in slot_phrase(filler, noun)
+    )
+
+
+def slot_phrase(filler: Token, noun: str | None) -> list[Token]:
+    """The words of the phrase headed by `filler`, without the clauses hung on it ("that Colossal wants")
+    or, when it is the noun asked for, its owner ("Europe's" of "Europe's largest volcano")."""
     skip = {"relcl", "acl", "advcl", "poss"} if filler.lemma_.lower() == noun else {"relcl", "acl", "advcl"}
-    todo = [filler]
+    phrase, todo = [], [filler]
     while todo:
         token = todo.pop()
-        if token.pos_ in ("PROPN", "NOUN", "NUM") and token.lemma_.lower() != noun and stem(token.text) not in given:
-            return True
+        phrase.append(token)
         todo += [c for c in token.children if c.dep_ not in skip]
-    return False
+    return phrase

@@ -123,6 +123,9 @@ class Question:
     noun: str | None = None  # the noun after "which"/"what" ("prison" of "which prison"), as a lemma
     predicates: frozenset[str] = frozenset()  # lemmas of its verbs ("detain" of "Which body detained ...?")
     slot: Slot | None = None  # where its answer stands, when the parse shows it
+    # Names it uses only to qualify a common noun ("Biden" of "the Biden family", "Apple" of "an Apple
+    # executive"), lower case: they narrow what is asked for and give no one's full name.
+    qualifiers: frozenset[str] = frozenset()
 
     @cached_property
     def anchors(self) -> set[str]:
@@ -137,12 +140,13 @@ class Question:
 
     def gives(self, text: str) -> bool:
         """Whether the question itself names `text` (an answer must add something): all of it, or its last
-        word ("Harry Kane" when it asks about Kane, "an estimated 150" when it says 150), or as its
-        people ("France" when it says "French")."""
+        word ("Harry Kane" when it asks about Kane, "an estimated 150" when it says 150, not "Hunter Biden"
+        when it asks about "the Biden family"), or as its people ("France" when it says "French")."""
         asked = {w.removesuffix("'s") for w in words(self.text)}
         asked |= {country for w in asked if (country := country_of(w))}  # "French" gives France
         said = [w.removesuffix("'s") for w in words(text)]
-        return bool(said) and (said[-1] in asked or all(w in asked for w in said))
+        last = bool(said) and said[-1] in asked and (len(said) == 1 or said[-1] not in self.qualifiers)
+        return bool(said) and (last or all(w in asked for w in said))
 
     def answers(self, text: str, entities: list[Entity]) -> list[Entity]:
         """The entities of `text` (offsets into it) that could answer: of a label asked for, not given, and
@@ -184,7 +188,10 @@ def analyse_question(text: str) -> Question:
         labels = frozenset()
     named = tuple(e.text for e in doc.ents if e.label_ in NAMED)
     predicates = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX"))
-    return Question(text, kind, labels, named, noun, predicates, _slot(doc))
+    qualifiers = frozenset(
+        t.lower_ for t in doc if t.pos_ == "PROPN" and t.dep_ == "compound" and t.head.pos_ == "NOUN"
+    )
+    return Question(text, kind, labels, named, noun, predicates, _slot(doc), qualifiers)
 
 
 _AGENT = {"nsubj", "csubj"}

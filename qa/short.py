@@ -17,6 +17,7 @@ from index.articles import Passage
 from index.nlp import Entity, parse
 from index.text import says, stem, words
 from qa.answer import ShortAnswer
+from qa.evidence import slot_fillers, slot_phrase
 from qa.question import Question
 
 if TYPE_CHECKING:
@@ -58,16 +59,20 @@ def short_answer(
     verbs = [t for t in doc if t.lemma_.lower() in question.predicates]
     targets = verbs + [t for t in doc if t not in verbs and stem(t.text) in question.anchors]
 
-    # Beside the noun asked for; then in the phrase of a word of the question; then nearest its verbs (they
-    # carry the relation asked about: "The Times reports" beats "FSB officers" for "which newspaper
+    slot = {t.i for f in slot_fillers(question, doc) for t in slot_phrase(f, question.noun)}
+
+    # Where the question's blank stands ("sanctions against Syria" for "sanctions against which country");
+    # then beside the noun asked for; then in the phrase of a word of the question; then nearest its verbs
+    # (they carry the relation asked about: "The Times reports" beats "FSB officers" for "which newspaper
     # reported ... FSB officers"); then nearest its other words.
-    def rank(span: Span) -> tuple[bool, bool, int, int]:
+    def rank(span: Span) -> tuple[bool, bool, bool, int, int]:
         outside, edges = _distance(span.root, targets)
-        return not _beside_noun(question, span), outside, _distance(span.root, verbs)[1], edges
+        return span.root.i not in slot, not _beside_noun(question, span), outside, _distance(span.root, verbs)[1], edges
 
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
-    apart, outside, _, edges = keys[best]
+    elsewhere, apart, outside, _, edges = keys[best]
+    apart = apart and elsewhere  # where the blank stands, it is the thing asked for, named
     if apart and _nouns(question, doc):
         return None  # "a source told reporters": the thing asked about is there, and nameless
     # Nothing in the sentence ties it to what was asked: no guess, unless it is the one entity the model's

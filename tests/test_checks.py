@@ -356,6 +356,12 @@ def test_no_referent_is_made_up(story: str) -> None:
         ),  # a choice given
         # The owner of the thing asked about does not name it: the volcano is not "Europe".
         ("Which volcano erupted on Monday?", "Europe's largest and most active volcano erupted on Monday.", None),
+        # Two countries, one where the question's blank stands ("against which country").
+        (
+            "The government will lift sanctions against which country?",
+            "The US government will lift sanctions against Venezuela, officials in Washington said.",
+            "Venezuela",
+        ),
     ],
 )
 def test_the_short_answer_is_what_stands_where_the_question_asks(
@@ -430,3 +436,10 @@ def test_a_headlines_capitals_mark_no_names() -> None:
 )
 def test_what_a_sentence_puts_where_the_question_asks(question: str, sentence: str, fills: bool | None) -> None:
     assert fills_slot(Q(question), sentence) is fills
+
+
+def test_a_name_that_qualifies_a_noun_gives_no_ones_full_name() -> None:
+    """Asked about "the Biden family", Hunter Biden is an answer; asked about Kane, Harry Kane is not."""
+    family = Q("Which member of the Biden family was convicted this week?")
+    assert not family.gives("Hunter Biden") and family.gives("Biden")
+    assert Q("Which club did Kane join in the summer?").gives("Harry Kane")
