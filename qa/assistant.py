@@ -338,9 +338,7 @@ class Assistant:
         for short in _shortenings(body):
             source = _drawn_on(short, question.text, chosen)
             stated = _stated(best[source], short)
-            if (stated or not best[source].answers) and not problem(
-                short, question, [chosen[source].passage.text], focus
-            ):
+            if (stated or not best[source].answers) and not problem(short, question, [best[source].read], focus):
                 break
         else:
             return None

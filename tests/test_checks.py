@@ -109,7 +109,16 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
 @pytest.mark.parametrize(
     ("answer", "question", "focus", "reason"),
     [
-        ("Butina was born in 2019.", "In what year was Maria Butina born?", ELECTED, "another statement"),
+        # Words the question gives, stated as if the source said them.
+        (
+            "VAR stopped Lauren James from scoring twice.",
+            "Which player did VAR stop from scoring twice?",
+            "VAR stopped Lauren James from scoring a hat trick on Saturday.",
+            "does not say: twice",
+        ),
+        ("Acme will cut 500 jobs.", "Which company will cut 500 jobs?", "Acme said it would cut 300 jobs.", "500"),
+        # The number of another statement ("elected in 2019"), tied to the question's word ("born").
+        ("Butina was born in 2019.", "In what year was Maria Butina born?", ELECTED, "does not say: born"),
         ("Butina was elected in 2021.", "When was Maria Butina elected?", ELECTED, "not in the cited passage: 2021"),
         ("Butina was elected with Anna Petrova.", "When was Butina elected?", ELECTED, "not in the cited passage"),
         ("The six Russians are French officials.", "What are the names of the six Russians?", COVER, "name asked for"),
@@ -189,6 +198,8 @@ def test_words_joined_from_two_sentences_are_not_shown() -> None:
             "Who called the police?",
             "Neighbour John Smith called the police on Friday.",
         ),
+        # The question's full name stands in the source by its last word.
+        ("Ana Ruiz joined Rovers in 2019.", "When did Ana Ruiz join Rovers?", "Ruiz joined Rovers in 2019 from Leeds."),
         # Said in full, a contraction of the source says what it says.
         ("The council did not approve the plan.", "What did it decide?", "The council didn't approve the plan."),
     ],
