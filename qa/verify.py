@@ -75,6 +75,8 @@ def _scope(text: str) -> set[str]:
     return found
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+
 # Words that frame an answer rather than state a fact: "The term used to describe it was ..."
 _FRAMING = content_terms("use used describe described describing refer referring called known term mention stated")
 _META = re.compile(r"\b(the|this) (article|passage|text|question|answer)s?\b|\bpassage \d", re.I)
@@ -120,6 +122,8 @@ def problem(sentence: str, question: Question, cited: list[str], focus: list[str
         stem(w) for g in name_groups(asked) if words(g)[-1].removesuffix("'s") in source_words for w in words(g)
     }
     borrowed = (content_terms(body) & content_terms(asked)) - content_terms(" ".join(cited)) - _FRAMING - as_named
+    # Acronyms too, which read as stop words in lower case ("US", "WHO", "IT").
+    borrowed |= {a.lower() for a in set(_ACRONYM.findall(body)) & set(_ACRONYM.findall(asked))} - source_words
     if borrowed:
         return f"takes from the question what its source does not say: {', '.join(sorted(borrowed))}"
     scoped = _scope(body) - _scope(" ".join(cited)) - _scope(asked)

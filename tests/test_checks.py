@@ -117,6 +117,12 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
             "does not say: twice",
         ),
         ("Acme will cut 500 jobs.", "Which company will cut 500 jobs?", "Acme said it would cut 300 jobs.", "500"),
+        (
+            "Cases in the US fell by 5%.",
+            "By how much did cases fall in the US?",
+            "The statewide share of cases fell by 5%, officials said.",
+            "does not say: us",
+        ),
         # The number of another statement ("elected in 2019"), tied to the question's word ("born").
         ("Butina was born in 2019.", "In what year was Maria Butina born?", ELECTED, "does not say: born"),
         ("Butina was elected in 2021.", "When was Maria Butina elected?", ELECTED, "not in the cited passage: 2021"),
