@@ -80,5 +80,25 @@ def parse(text: str) -> Doc:
     return nlp()(text)
 
 
+_SYNTAX: dict[str, Doc] = {}  # text -> its parse, oldest first
+_SYNTAX_KEPT = 512
+_SYNTAX_LOCK = threading.Lock()
+
+
+def syntax(texts: list[str]) -> list[Doc]:
+    """Tags, lemmas and dependencies (no entities) of short texts, parsed in one batch: an answer's twenty-odd
+    candidate sentences take a quarter of the time they take one call each (about 2 ms a sentence here).
+    Kept for the next question, which often weighs the same sentences."""
+    with _SYNTAX_LOCK:
+        known = {t: _SYNTAX[t] for t in texts if t in _SYNTAX}
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    parsed = dict(zip(missing, nlp().pipe(missing, disable=["ner"]), strict=True))
+    with _SYNTAX_LOCK:
+        _SYNTAX.update(parsed)
+        while len(_SYNTAX) > _SYNTAX_KEPT:
+            del _SYNTAX[next(iter(_SYNTAX))]
+    return [known.get(t) or parsed[t] for t in texts]
+
+
 def entity_spans(doc: Doc) -> Iterator[Entity]:
     return (Entity(e.start_char, e.end_char, e.label_) for e in doc.ents)

@@ -19,14 +19,14 @@ from index.embed import shared_embedder
 from index.errors import CorpusError
 from index.ingest import Ingestor, Progress, SplitSettings, SyncReport
 from index.lock import write_lock
-from index.nlp import NLP_VERSION, Entity, preload
+from index.nlp import NLP_VERSION, Entity, preload, syntax
 from index.read import SUFFIXES
 from index.referent import Referent, paragraph_end, paragraph_start
 from index.split import sentence_spans
 from index.store import Store, StoreConfig
 from index.text import content_terms, numbers, says, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
-from qa.evidence import CONTEXT_BEFORE, misplaces_role, sentence_score, supports
+from qa.evidence import CONTEXT_BEFORE, misplaces_role, sentence_score, slot_score, supports
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
@@ -354,7 +354,8 @@ class Assistant:
         """The sentences of the chosen passages with their scores, best answer first, each as its own passage.
 
         A sentence scores by shared meaning-bearing words and the kind of answer asked for
-        (`sentence_score`) plus its MiniLM similarity to the question; ties go to the better-retrieved
+        (`sentence_score`), what it puts in the question's slot (`slot_score`), plus its MiniLM similarity
+        to the question; ties go to the better-retrieved
         passage. Sentences in `said` (already cited) are left out unless nothing else is left, and so are
         sentences giving the post asked about to another place (`misplaces_role`).
         """
@@ -383,6 +384,11 @@ class Assistant:
                 candidates.append(Ranked(score - 0.01 * rank, Hit(sentence, hit.score), read, answers))
         if not candidates and said:
             return self._ranked_sentences(question, chosen)
+        if question.slot:  # parsed in one batch, for what each puts where the question's blank stands
+            parsed = syntax([c.read for c in candidates])
+            candidates = [
+                c._replace(score=c.score + slot_score(question, d)) for c, d in zip(candidates, parsed, strict=True)
+            ]
         similarity = self._embedder.encode([question.text] + [c.read for c in candidates])
         scored = sorted(
             (c._replace(score=c.score + float(similarity[0] @ similarity[i + 1])) for i, c in enumerate(candidates)),

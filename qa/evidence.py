@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from index.nlp import Entity, parse
+from index.nlp import Entity
 from index.split import sentence_spans
 from index.text import (
     CALENDAR,
@@ -207,31 +207,35 @@ def misplaces_role(question: Question, sentence: str) -> bool:
 
 
 # A sentence holding an entity of the kind asked for beats one that only shares the question's words; a
-# marker word ("because", "after") is weaker evidence of a reason or a duration. A sentence that puts
-# something new where the question's blank stands gains SLOT_BONUS; one that puts there only what the
-# question says ("the species that Colossal wants to bring back") or "it" loses as much.
+# marker word ("because", "after") is weaker evidence of a reason or a duration.
 ENTITY_BONUS = 1.0
 MARKER_BONUS = 0.5
+# A sentence that puts something new where the question's blank stands gains SLOT_BONUS; one that puts there
+# only what the question says ("the species that Colossal wants to bring back") or "it" loses as much.
 SLOT_BONUS = 0.5
 
 
 def sentence_score(question: Question, sentence: str, entities: list[Entity] | None = None) -> float:
     """How well one sentence answers: shared meaning-bearing words, plus the kind of thing asked for (by
-    its `entities`, offsets into the sentence, when known), plus what it puts in the question's blank."""
+    its `entities`, offsets into the sentence, when known)."""
     q_terms = content_terms(question.text)
     overlap = len(q_terms & content_terms(sentence)) / max(1, len(q_terms))
     marked = question.kind != "other" and holds_answer(question, sentence, entities)
+    return overlap + ((ENTITY_BONUS if question.labels else MARKER_BONUS) if marked else 0.0)
+
+
+def slot_score(question: Question, sentence: Doc) -> float:
+    """What a parsed sentence gains or loses by what it puts where the question's blank stands."""
     filled = fills_slot(question, sentence)
-    slot = 0.0 if filled is None else SLOT_BONUS if filled else -SLOT_BONUS
-    return overlap + ((ENTITY_BONUS if question.labels else MARKER_BONUS) if marked else 0.0) + slot
+    return 0.0 if filled is None else SLOT_BONUS if filled else -SLOT_BONUS
 
 
-def fills_slot(question: Question, sentence: str) -> bool | None:
-    """Whether the sentence says something the question does not where its blank stands: "Volkswagen
+def fills_slot(question: Question, sentence: Doc) -> bool | None:
+    """Whether the parsed sentence says something the question does not where its blank stands: "Volkswagen
     recalled 114,000 cars" for "Which automaker recalled ...?" does, "the volcano ... when it erupted" for
     "Which volcano erupted?" does not. None when the sentence lacks the word the blank hangs on (told
     another way, which this cannot judge)."""
-    fillers = slot_fillers(question, parse(sentence))
+    fillers = slot_fillers(question, sentence)
     if not fillers:
         return None
     given = {stem(w) for w in words(question.text)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.articles import Passage
-from index.nlp import entities
+from index.nlp import entities, parse, syntax
 from index.referent import referent
 from index.text import says
 from qa.assistant import _drawn_on, _sentence_case
@@ -452,7 +452,7 @@ def test_a_headlines_capitals_mark_no_names() -> None:
     ],
 )
 def test_what_a_sentence_puts_where_the_question_asks(question: str, sentence: str, fills: bool | None) -> None:
-    assert fills_slot(Q(question), sentence) is fills
+    assert fills_slot(Q(question), parse(sentence)) is fills
 
 
 def test_a_name_that_qualifies_a_noun_gives_no_ones_full_name() -> None:
@@ -460,3 +460,14 @@ def test_a_name_that_qualifies_a_noun_gives_no_ones_full_name() -> None:
     family = Q("Which member of the Biden family was convicted this week?")
     assert not family.gives("Hunter Biden") and family.gives("Biden")
     assert Q("Which club did Kane join in the summer?").gives("Harry Kane")
+
+
+def test_sentences_parsed_in_one_batch_read_as_parsed_alone() -> None:
+    """The batch (no entities) gives each text, in order and repeated, the parse it gets alone."""
+    texts = ["Rovers signed the striker on Friday.", "The council that met on Monday approved it.", ""]
+    batch = syntax([*texts, texts[0]])
+    assert [d.text for d in batch] == [*texts, texts[0]] and batch[3] is batch[0]
+    for doc, text in zip(batch, texts, strict=False):
+        alone = parse(text)
+        assert [(t.lemma_, t.dep_, t.head.i) for t in doc] == [(t.lemma_, t.dep_, t.head.i) for t in alone]
+        assert not doc.ents
