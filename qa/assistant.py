@@ -338,7 +338,9 @@ class Assistant:
         for short in _shortenings(body):
             source = _drawn_on(short, question.text, chosen)
             stated = _stated(best[source], short)
-            if (stated or not best[source].answers) and not problem(short, question, [best[source].read], focus):
+            sentence = best[source]
+            cited = list(dict.fromkeys([sentence.hit.passage.text, sentence.read]))  # as written, and as read
+            if (stated or not sentence.answers) and not problem(short, question, cited, focus):
                 break
         else:
             return None

@@ -238,8 +238,7 @@ def fills_slot(question: Question, sentence: Doc) -> bool | None:
     fillers = slot_fillers(question, sentence)
     if not fillers:
         return None
-    given = {stem(w) for w in words(question.text)}
-    return any(_says_more(f, given, question.noun) for f in fillers)
+    return any(_says_more(question, f) for f in fillers)
 
 
 def slot_fillers(question: Question, doc: Doc) -> list[Token]:
@@ -270,7 +269,7 @@ def _fillers(head: Token, relation: str) -> list[Token]:
 
 def _clause(token: Token) -> Token:
     """The verb heading the clause `token` belongs to ("wants" of "wants to bring")."""
-    while token.dep_ in ("xcomp", "ccomp", "conj") and token.head is not token:
+    while token.dep_ in ("xcomp", "ccomp", "conj") and token.head.i != token.i:
         token = token.head
     return token
 
@@ -287,12 +286,14 @@ def _antecedent(filler: Token) -> Token:
     return filler
 
 
-def _says_more(filler: Token, given: set[str], noun: str | None) -> bool:
+def _says_more(question: Question, filler: Token) -> bool:
     """Whether the phrase headed by `filler` names something beyond the question's words and the noun it
-    asks for: not "it", "that", "the volcano" or "Europe's largest volcano" (its owner is not its name)."""
+    asks for: not "it", "he", "that", "the volcano" or "Europe's largest volcano" (its owner is not its name)."""
     return filler.pos_ != "PRON" and any(
-        t.pos_ in ("PROPN", "NOUN", "NUM") and t.lemma_.lower() != noun and stem(t.text) not in given
-        for t in slot_phrase(filler, noun)
+        t.pos_ in ("PROPN", "NOUN", "NUM")
+        and t.lemma_.lower() != question.noun
+        and not (numbers(t.text) <= numbers(question.text) if t.like_num else question.gives(t.text))
+        for t in slot_phrase(filler, question.noun)
     )
 
 

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from index.nlp import Entity, parse
-from index.text import content_terms, country_of, is_demonym, stem, words
+from index.text import QUESTION_WORDS, content_terms, country_of, is_demonym, stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -202,9 +202,9 @@ def _slot(doc: Doc) -> Slot | None:
     """The relation of the question's "who"/"what" or "which <noun>" phrase to the word it hangs on; None
     for "when"/"where"/"why" (adverbs), a copula ("Who is the mayor?": any sentence may say it otherwise)
     and a phrase whose head the parse leaves unclear."""
-    wh = next((t for t in doc if t.lower_ in _WH | {"who", "whom"}), None)
-    if wh is None:
-        return None
+    wh = next((t for t in doc if t.lower_ in QUESTION_WORDS), None)
+    if wh is None or wh.lower_ not in _WH | {"who", "whom"} or wh.head.dep_ in ("relcl", "acl"):
+        return None  # "When did the player who scored join?": its blank is a date, not who scored
     phrase = wh.head if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN") else wh
     governor = phrase.head
     if phrase.dep_ == "pobj" and governor.dep_ == "agent":

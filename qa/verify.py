@@ -16,6 +16,7 @@ from index.text import (
     name_groups,
     names,
     numbers,
+    same_place,
     speech_forms,
     stem,
     words,
@@ -123,7 +124,12 @@ def problem(sentence: str, question: Question, cited: list[str], focus: list[str
     }
     borrowed = (content_terms(body) & content_terms(asked)) - content_terms(" ".join(cited)) - _FRAMING - as_named
     # Acronyms too, which read as stop words in lower case ("US", "WHO", "IT").
-    borrowed |= {a.lower() for a in set(_ACRONYM.findall(body)) & set(_ACRONYM.findall(asked))} - source_words
+    written = [words(g) for g in name_groups(" ".join(cited))]
+    borrowed |= {
+        a.lower()
+        for a in set(_ACRONYM.findall(body)) & set(_ACRONYM.findall(asked))
+        if a.lower() not in source_words and not any(same_place([a.lower()], w) for w in written)
+    }
     if borrowed:
         return f"takes from the question what its source does not say: {', '.join(sorted(borrowed))}"
     scoped = _scope(body) - _scope(" ".join(cited)) - _scope(asked)

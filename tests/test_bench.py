@@ -59,7 +59,8 @@ def test_retrieval_startup_and_answering(bench: tuple[dict, Path]) -> None:
     assert an["model_answers"] >= 1, an
     assert 0 < an["llm_sentence_p50_seconds"] < an["first_text_p50_seconds"]
     assert an["overhead_p50_seconds"] <= an["overhead_p95_seconds"] and an["prompt_tokens_p50"] > 20
-    assert 0 <= an["first_attempt_answers"] <= an["model_answers"]
+    if an["first_attempt_answers"]:
+        assert 0 <= an["first_attempt_overhead_p50_seconds"] <= an["first_attempt_overhead_p95_seconds"]
     assert (out / "bench.png").stat().st_size > 10_000
 
 

@@ -204,6 +204,12 @@ def test_words_joined_from_two_sentences_are_not_shown() -> None:
             "Who called the police?",
             "Neighbour John Smith called the police on Friday.",
         ),
+        # An acronym the source writes out.
+        (
+            "Cases in the US fell by 5%.",
+            "By how much did cases fall in the US?",
+            "Cases in the United States fell by 5%, officials said.",
+        ),
         # The question's full name stands in the source by its last word.
         ("Ana Ruiz joined Rovers in 2019.", "When did Ana Ruiz join Rovers?", "Ruiz joined Rovers in 2019 from Leeds."),
         # Said in full, a contraction of the source says what it says.
@@ -443,6 +449,9 @@ def test_a_headlines_capitals_mark_no_names() -> None:
             False,
         ),
         ("Which company makes the iPhone?", "The company that makes the iPhone said sales rose.", False),
+        ("Who was arrested in Leeds on Friday?", "He was arrested in Leeds on Friday.", False),
+        # A "who" opening a relative clause is not the question's blank: this question asks when.
+        ("When did the player who scored twice join Rovers?", "Smith scored twice for Rovers on Saturday.", None),
         # The word the blank hangs on is not there: the parse cannot judge.
         (
             "Which automaker recalled 114,000 cars this week?",
@@ -467,6 +476,7 @@ def test_sentences_parsed_in_one_batch_read_as_parsed_alone() -> None:
     texts = ["Rovers signed the striker on Friday.", "The council that met on Monday approved it.", ""]
     batch = syntax([*texts, texts[0]])
     assert [d.text for d in batch] == [*texts, texts[0]] and batch[3] is batch[0]
+    assert syntax(texts[::-1]) == batch[2::-1]  # kept, the empty one too
     for doc, text in zip(batch, texts, strict=False):
         alone = parse(text)
         assert [(t.lemma_, t.dep_, t.head.i) for t in doc] == [(t.lemma_, t.dep_, t.head.i) for t in alone]
