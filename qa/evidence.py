@@ -26,7 +26,7 @@ from index.text import (
     stem,
     words,
 )
-from qa.question import Question
+from qa.question import AGENT, PATIENT, Question
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -249,7 +249,7 @@ def slot_fillers(question: Question, doc: Doc) -> list[Token]:
     return [_antecedent(f) for t in doc if t.lemma_.lower() == slot.head for f in _fillers(t, slot.relation)]
 
 
-_ARGUMENTS = {"nsubj", "csubj", "nsubjpass", "dobj", "agent"}
+_ARGUMENTS = AGENT | PATIENT | {"agent"}
 
 
 def _fillers(head: Token, relation: str) -> list[Token]:
@@ -261,9 +261,9 @@ def _fillers(head: Token, relation: str) -> list[Token]:
         return [clause.head] if clause.dep_ in ("relcl", "acl") else []
     if relation == "agent":
         agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        return [c for c in children if c.dep_ in ("nsubj", "csubj")] + agents
+        return [c for c in children if c.dep_ in AGENT] + agents
     if relation == "patient":
-        return [c for c in children if c.dep_ in ("dobj", "nsubjpass")]
+        return [c for c in children if c.dep_ in PATIENT]
     return [g for c in children if c.dep_ == "prep" and c.lower_ == relation for g in c.children if g.dep_ == "pobj"]
 
 

@@ -194,8 +194,9 @@ def analyse_question(text: str) -> Question:
     return Question(text, kind, labels, named, noun, predicates, _slot(doc), qualifiers)
 
 
-_AGENT = {"nsubj", "csubj"}
-_PATIENT = {"dobj", "nsubjpass"}
+# Dependency labels of a verb's doer and of what it is done to (a passive's subject), in spaCy's English scheme.
+AGENT = frozenset({"nsubj", "csubj"})
+PATIENT = frozenset({"dobj", "nsubjpass"})
 
 
 def _slot(doc: Doc) -> Slot | None:
@@ -216,9 +217,9 @@ def _slot(doc: Doc) -> Slot | None:
         return Slot(head.lemma_.lower(), governor.lower_)
     if governor.pos_ != "VERB" or governor.lemma_ in ("be", "do", "have"):
         return None  # a copula, or an auxiliary the parser took for the verb
-    if phrase.dep_ in _AGENT:
+    if phrase.dep_ in AGENT:
         return Slot(governor.lemma_.lower(), "agent")
-    if phrase.dep_ in _PATIENT:
+    if phrase.dep_ in PATIENT:
         return Slot(governor.lemma_.lower(), "patient")
     return None
 

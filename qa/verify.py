@@ -103,28 +103,29 @@ def problem(sentence: str, question: Question, cited: list[str], focus: list[str
         return "talks about the passage instead of answering"
     if not cited:
         return "no citation"
+    source = " ".join(cited)
     missing = unsupported_facts(body, cited, asked)
     if missing:
         return f"not in the cited passage: {', '.join(sorted(missing))}"
-    invented = _new_compounds(body, " ".join(cited) + " " + asked)
+    invented = _new_compounds(body, source + " " + asked)
     if invented:
         return f"names what the sources do not: {invented}"
-    swapped = _misowned(body, " ".join(cited))
+    swapped = _misowned(body, source)
     if swapped:
         return f"gives the wrong owner: {swapped}"
-    inverted = _inverted(body, " ".join(cited))
+    inverted = _inverted(body, source)
     if inverted:
         return f"says who did what other than the source: {inverted}"
     # What the answer takes from the question must stand in its source too: from "VAR stopped her scoring a
     # hat trick", "VAR stopped her scoring twice" because the question said "twice" is not what happened.
     # A name stands there by its last word ("Butina" for the question's "Maria Butina").
-    source_words = {w.removesuffix("'s") for w in words(" ".join(cited))}
+    source_words = {w.removesuffix("'s") for w in words(source)}
     as_named = {
         stem(w) for g in name_groups(asked) if words(g)[-1].removesuffix("'s") in source_words for w in words(g)
     }
-    borrowed = (content_terms(body) & content_terms(asked)) - content_terms(" ".join(cited)) - _FRAMING - as_named
+    borrowed = (content_terms(body) & content_terms(asked)) - content_terms(source) - _FRAMING - as_named
     # Acronyms too, which read as stop words in lower case ("US", "WHO", "IT").
-    written = [words(g) for g in name_groups(" ".join(cited))]
+    written = [words(g) for g in name_groups(source)]
     borrowed |= {
         a.lower()
         for a in set(_ACRONYM.findall(body)) & set(_ACRONYM.findall(asked))
@@ -132,7 +133,7 @@ def problem(sentence: str, question: Question, cited: list[str], focus: list[str
     }
     if borrowed:
         return f"takes from the question what its source does not say: {', '.join(sorted(borrowed))}"
-    scoped = _scope(body) - _scope(" ".join(cited)) - _scope(asked)
+    scoped = _scope(body) - _scope(source) - _scope(asked)
     if scoped:
         return f"changes how much or whether: {', '.join(sorted(scoped))}"
     focus_text = " ".join(focus)
