@@ -70,6 +70,10 @@ class Analysis:
                 found.append(span)
         return found
 
+    def position(self, start: int) -> int:
+        """How many sentences of the text begin before `start`."""
+        return bisect_left(self.sentences, (start, start))
+
     def referent(self, start: int) -> Referent | None:
         return self.referents.get(start)
 
