@@ -127,6 +127,22 @@ def content_terms(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
+_MONTHS = [m.capitalize() for m in CALENDAR[:12]]
+_MONTH = "({})\\.?".format("|".join([*_MONTHS, "Sept", *(m[:3] for m in _MONTHS)]))
+_DAY_MONTH = re.compile(
+    rf"\b(?:{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)? {_MONTH})(?:,? ((?:19|20)\d\d))?\b"
+)
+
+
+def dates(text: str) -> set[tuple[str, str, str]]:
+    """Every day of a month the text writes ("Aug. 21, 2017", "10 April"), as (month, day, year or "")."""
+    found = set()
+    for m in _DAY_MONTH.finditer(text):
+        month = (m.group(1) or m.group(4)).lower()[:3]
+        found.add((month, m.group(2) or m.group(3), m.group(5) or ""))
+    return found
+
+
 def numbers(text: str) -> set[str]:
     """Every number in the text, digits and number words alike, as digit strings."""
     found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}

@@ -11,7 +11,7 @@ from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from time import perf_counter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from index.articles import Article, Passage
 from index.clean import CLEANING_VERSION
@@ -35,6 +35,9 @@ from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.short import short_answer
 from qa.verify import MARKER, names_asked_for, problem
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MAX_QUESTION_CHARS = 1000
 _PINNED = ("number", "duration", "date", "person", "name")  # answer types the checks pin down
@@ -529,16 +532,33 @@ _ASIDE = re.compile(r"(a|an|the|who|which|whose|whom|where|now|formerly|previous
 
 def _shortenings(sentence: str) -> Iterator[str]:
     """The sentence, then without one aside between commas ("Beseda, a former commander, was sent"), then
-    its leading clauses, longest first: a small model's true answer often carries an invented aside."""
+    its leading clauses, longest first: a small model's true answer often carries an invented aside. No cut
+    splits a list ("4 million people in New York, Vermont and Maine"): its first members would be said to
+    hold what all of them hold."""
     yield sentence
+    doc = syntax([sentence])[0]
     cuts = [m.start() for m in re.finditer(r",\s", sentence)]
+    listed = {cut for cut in cuts if _in_list(doc, cut)}
     for first, second in pairwise(cuts):
-        if _ASIDE.match(sentence, first + 2):
+        if _ASIDE.match(sentence, first + 2) and first not in listed:
             yield sentence[:first] + sentence[second + 1 :]
     for n, cut in reversed(list(enumerate(cuts))):
-        # An odd cut would leave an open aside: "Philip Ingram, a former officer." answers nothing.
-        if n % 2 == 0 and len(sentence[:cut].split()) >= 3:
+        # An odd cut would leave an open aside: "Philip Ingram, a former officer." answers nothing; nor does
+        # a part without a verb ("Ford, Chevrolet, BMW.").
+        clause = any(t.pos_ in ("VERB", "AUX") for t in doc if t.idx < cut)
+        if n % 2 == 0 and len(sentence[:cut].split()) >= 3 and cut not in listed and clause:
             yield sentence[:cut].rstrip() + "."
+
+
+def _in_list(doc: Doc, at: int) -> bool:
+    """Whether the comma at character `at` separates members of a list: the phrase after it is a conjunct."""
+    comma = doc.char_span(at, at + 1)
+    if comma is None or comma.end >= len(doc):
+        return False
+    token = doc[comma.end]
+    while token.head.i > comma.start and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "conj"
 
 
 def _read_as(person: Referent | None, text: str) -> str:

@@ -91,9 +91,13 @@ def _last_word(text: str) -> str | None:
 
 def _without_given(question: Question, span: Span) -> Span | None:
     """The span without leading words the question gives or that only determine it: "Maria Lopez" of
-    "the UN Maria Lopez" when asked about the UN's envoy."""
+    "the UN Maria Lopez" when asked about the UN's envoy. The noun asked for stays where it opens a name:
+    "Conference USA" for "which conference", "Lake Michigan" for "which lake"."""
     start = span.start
-    while start < span.end and (span.doc[start].pos_ == "DET" or question.gives(span.doc[start].text)):
+    while start < span.end and (
+        span.doc[start].pos_ == "DET"
+        or (question.gives(span.doc[start].text) and span.doc[start].lemma_.lower() != question.noun)
+    ):
         start += 1
     return span.doc[start : span.end] if start < span.end else None
 

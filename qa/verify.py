@@ -12,6 +12,7 @@ from index.text import (
     STOPWORDS,
     content_terms,
     country_of,
+    dates,
     is_demonym,
     name_groups,
     names,
@@ -43,6 +44,12 @@ def unsupported_facts(text: str, cited: list[str], question: str = "") -> set[st
     missing = numbers(MARKER.sub("", text)) - numbers(source)
     missing |= {
         n for n in names(MARKER.sub("", text)) if not all(_known(w, source_words, source_names) for w in words(n))
+    }
+    # A day with its month and year as one date: "April 8, 2017" from "Aug. 21, 2017 ... April 8" is no date
+    # the source gives, though each of its numbers is there.
+    given = dates(source)
+    missing |= {
+        " ".join(d).strip() for d in dates(text) if not any(g[:2] == d[:2] and d[2] in ("", g[2]) for g in given)
     }
     return missing
 

@@ -8,7 +8,7 @@ from index.articles import Passage
 from index.nlp import entities, parse, syntax
 from index.referent import referent
 from index.text import says
-from qa.assistant import _drawn_on, _sentence_case
+from qa.assistant import _drawn_on, _sentence_case, _shortenings
 from qa.evidence import fills_slot, misplaces_role, new_names, supports
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
@@ -127,6 +127,13 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
         ("Butina was born in 2019.", "In what year was Maria Butina born?", ELECTED, "does not say: born"),
         ("Butina was elected in 2021.", "When was Maria Butina elected?", ELECTED, "not in the cited passage: 2021"),
         ("Butina was elected with Anna Petrova.", "When was Butina elected?", ELECTED, "not in the cited passage"),
+        # Each number is there, the date is not: the year belongs to another day.
+        (
+            "The last total solar eclipse seen in the US was on April 8, 2017.",
+            "When was the last total solar eclipse seen in the US?",
+            "The last total solar eclipse seen in the US was on Aug. 21, 2017, and this year's falls on April 8.",
+            "not in the cited passage: apr 8 2017",
+        ),
         ("The six Russians are French officials.", "What are the names of the six Russians?", COVER, "name asked for"),
         ("The article says Butina was elected.", "When was Butina elected?", ELECTED, "talks about the passage"),
         ("Butina was elected in 2019 by a landslide of gun groups.", "When was Butina elected?", ELECTED, "says more"),
@@ -218,6 +225,33 @@ def test_words_joined_from_two_sentences_are_not_shown() -> None:
 )
 def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
     assert problem(answer, Q(question), [focus], [focus]) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shorter"),
+    [
+        (
+            "Nearly 4 million people in New York, Vermont, New Hampshire and Maine faced flood warnings, USA TODAY "
+            "reported Tuesday.",
+            ["Nearly 4 million people in New York, Vermont, New Hampshire and Maine faced flood warnings."],
+        ),
+        ("Ford, Chevrolet, BMW, Mitsubishi recall nearly 1.3 million vehicles.", []),
+        (
+            "Beseda, a former commander, was sent to Lefortovo prison, his lawyer said.",
+            [
+                "Beseda was sent to Lefortovo prison, his lawyer said.",
+                "Beseda, a former commander, was sent to Lefortovo prison.",
+            ],
+        ),
+        (
+            "Arsenal beat Chelsea 2-1 at the Emirates, with goals from Saka, Havertz and Rice.",
+            ["Arsenal beat Chelsea 2-1 at the Emirates."],
+        ),
+    ],
+)
+def test_a_model_sentence_is_shortened_at_a_clause_never_inside_a_list(sentence: str, shorter: list[str]) -> None:
+    """A list's first members do not hold what the whole list holds ("4 million people in New York")."""
+    assert list(_shortenings(sentence)) == [sentence, *shorter]
 
 
 def test_an_answer_cites_the_sentence_it_draws_on() -> None:
@@ -384,6 +418,17 @@ def test_no_referent_is_made_up(story: str) -> None:
             "The government will lift sanctions against which country?",
             "The US government will lift sanctions against Venezuela, officials in Washington said.",
             "Venezuela",
+        ),
+        # The noun asked for opens the name: it stays in the answer.
+        (
+            "Which football conference will Delaware join in 2025?",
+            "Delaware is joining Conference USA as a full member starting in 2025.",
+            "Conference USA",
+        ),
+        (
+            "Which lake froze over this week?",
+            "Lake Michigan froze over on Tuesday for the first time in decades.",
+            "Lake Michigan",
         ),
     ],
 )
