@@ -24,7 +24,7 @@ from index.read import SUFFIXES
 from index.referent import Referent, paragraph_end, paragraph_start
 from index.split import sentence_spans
 from index.store import Store, StoreConfig
-from index.text import content_terms, normalize, numbers, says, words
+from index.text import content_terms, dates, normalize, numbers, says, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
 from qa.evidence import CONTEXT_BEFORE, misplaces_role, place_score, sentence_score, slot_score, supports
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
@@ -50,6 +50,12 @@ FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (wider mar
 # Christo Grozev?": a short question shares little meaning with its answer); 0.6 abstained on it and on a
 # follow-up, and answered three newsbench near misses fewer.
 MIN_SCORE = 0.5
+# Nor does a best sentence whose meaning (MiniLM) is this far from the question's, whatever words it shares:
+# "Play the USA TODAY Daily Crossword Puzzle" for "Which game did she play with her tongue?" (0.27). On
+# newsbench each such best sentence was wrong or a near miss; the lowest that answered read 0.38 there and
+# 0.335 on the reference sets. A question that gives nothing but a name ("Who is Christo Grozev?", 0.16)
+# or leans on the conversation ("Who is its executive director?", 0.26) reads unlike any answer.
+MIN_SIMILARITY = 0.3
 
 
 class QuestionError(ValueError):
@@ -187,7 +193,7 @@ class Assistant:
         if kind != "reason":  # a headline tells what happened and to whom, seldom why
             chosen += self._openings(chosen)
         ranked = self._ranked_sentences(analysed, chosen, said) if chosen else []
-        if not ranked or ranked[0].score < MIN_SCORE:
+        if not ranked or ranked[0].score < MIN_SCORE or (searched == question and _unlike(analysed, ranked[0])):
             yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
@@ -396,9 +402,10 @@ class Assistant:
             candidates = [
                 c._replace(score=c.score + slot_score(question, d)) for c, d in zip(candidates, parsed, strict=True)
             ]
-        similarity = self._embedder.encode([question.text] + [c.read for c in candidates])
+        vectors = self._embedder.encode([question.text] + [c.read for c in candidates])
+        similar = [float(vectors[0] @ v) for v in vectors[1:]]
         scored = sorted(
-            (c._replace(score=c.score + float(similarity[0] @ similarity[i + 1])) for i, c in enumerate(candidates)),
+            (c._replace(score=c.score + x, similarity=x) for c, x in zip(candidates, similar, strict=True)),
             key=lambda c: -c.score,
         )
         # A sentence joined to the one naming "he" overlaps that sentence alone, and an agency's story runs
@@ -462,6 +469,7 @@ class Ranked(NamedTuple):
     hit: Hit
     read: str
     answers: list[Entity]
+    similarity: float = 0.0  # MiniLM's, to the question (part of the score)
 
 
 class Conversation:
@@ -530,24 +538,32 @@ def _without_meta_lead(sentence: str) -> str:
 _ASIDE = re.compile(r"(a|an|the|who|which|whose|whom|where|now|formerly|previously|also)\b", re.I)
 
 
+def _unlike(question: Question, best: Ranked) -> bool:
+    """Whether the best sentence reads unlike the question, which says more than whom it is about."""
+    return best.similarity < MIN_SIMILARITY and not question.names_only
+
+
 def _shortenings(sentence: str) -> Iterator[str]:
     """The sentence, then without one aside between commas ("Beseda, a former commander, was sent"), then
     its leading clauses, longest first: a small model's true answer often carries an invented aside. No cut
     splits a list ("4 million people in New York, Vermont and Maine"): its first members would be said to
-    hold what all of them hold."""
+    hold what all of them hold; nor a date ("was on April 8" of "was on April 8, 2017")."""
     yield sentence
     doc = syntax([sentence])[0]
     cuts = [m.start() for m in re.finditer(r",\s", sentence)]
     listed = {cut for cut in cuts if _in_list(doc, cut)}
+    stated = dates(sentence)
     for first, second in pairwise(cuts):
-        if _ASIDE.match(sentence, first + 2) and first not in listed:
-            yield sentence[:first] + sentence[second + 1 :]
+        shorter = sentence[:first] + sentence[second + 1 :]
+        if _ASIDE.match(sentence, first + 2) and first not in listed and dates(shorter) <= stated:
+            yield shorter
     for n, cut in reversed(list(enumerate(cuts))):
         # An odd cut would leave an open aside: "Philip Ingram, a former officer." answers nothing; nor does
         # a part without a verb ("Ford, Chevrolet, BMW.").
         clause = any(t.pos_ in ("VERB", "AUX") for t in doc if t.idx < cut)
-        if n % 2 == 0 and len(sentence[:cut].split()) >= 3 and cut not in listed and clause:
-            yield sentence[:cut].rstrip() + "."
+        shorter = sentence[:cut].rstrip() + "."
+        if n % 2 == 0 and len(shorter.split()) >= 3 and cut not in listed and clause and dates(shorter) <= stated:
+            yield shorter
 
 
 def _in_list(doc: Doc, at: int) -> bool:

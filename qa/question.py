@@ -130,8 +130,16 @@ class Question:
     @cached_property
     def anchors(self) -> set[str]:
         """Stems of what it asks about, not of whom: near these in a sentence stands the answer."""
-        named = {stem(w) for entity in self.entities for w in words(entity)}
-        return (self.terms - named) or self.terms
+        return (self.terms - self._named) or self.terms
+
+    @cached_property
+    def names_only(self) -> bool:
+        """Whether it says nothing but whom it is about ("Who is Christo Grozev?"): no answer reads like it."""
+        return not self.terms - self._named
+
+    @cached_property
+    def _named(self) -> set[str]:
+        return {stem(w) for entity in self.entities for w in words(entity)}
 
     @cached_property
     def terms(self) -> set[str]:

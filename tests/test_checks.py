@@ -8,7 +8,7 @@ from index.articles import Passage
 from index.nlp import entities, parse, syntax
 from index.referent import referent
 from index.text import says
-from qa.assistant import _drawn_on, _sentence_case, _shortenings
+from qa.assistant import MIN_SIMILARITY, Ranked, _drawn_on, _sentence_case, _shortenings, _unlike
 from qa.evidence import fills_slot, misplaces_role, new_names, supports
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
@@ -236,6 +236,7 @@ def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
             ["Nearly 4 million people in New York, Vermont, New Hampshire and Maine faced flood warnings."],
         ),
         ("Ford, Chevrolet, BMW, Mitsubishi recall nearly 1.3 million vehicles.", []),
+        ("The last total solar eclipse seen in the US was on April 8, 2017, officials said.", []),
         (
             "Beseda, a former commander, was sent to Lefortovo prison, his lawyer said.",
             [
@@ -252,6 +253,26 @@ def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
 def test_a_model_sentence_is_shortened_at_a_clause_never_inside_a_list(sentence: str, shorter: list[str]) -> None:
     """A list's first members do not hold what the whole list holds ("4 million people in New York")."""
     assert list(_shortenings(sentence)) == [sentence, *shorter]
+
+
+@pytest.mark.parametrize(
+    ("question", "names_only"),
+    [
+        ("Who is Christo Grozev?", True),
+        ("What is Bellingcat?", True),
+        ("Who is Boeing's chief executive?", False),
+        ("Which game did the woman play with her tongue?", False),
+    ],
+)
+def test_a_sentence_reading_unlike_the_question_is_a_near_miss(question: str, names_only: bool) -> None:
+    """Unless the question says nothing but whom it is about: no answer reads like "Who is X?"."""
+    text = "Play the USA TODAY Daily Crossword Puzzle."
+    sentence = Passage("a", 0, len(text), text, "")
+    far = Ranked(2.0, Hit(sentence, 0.5), sentence.text, [], MIN_SIMILARITY - 0.1)
+    close = far._replace(similarity=MIN_SIMILARITY + 0.1)
+    assert Q(question).names_only is names_only
+    assert _unlike(Q(question), far) is not names_only
+    assert not _unlike(Q(question), close)
 
 
 def test_an_answer_cites_the_sentence_it_draws_on() -> None:
