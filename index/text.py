@@ -139,7 +139,7 @@ def dates(text: str) -> set[tuple[str, str, str]]:
     found = set()
     for m in _DAY_MONTH.finditer(text):
         month = (m.group(1) or m.group(4)).lower()[:3]
-        found.add((month, m.group(2) or m.group(3), m.group(5) or ""))
+        found.add((month, str(int(m.group(2) or m.group(3))), m.group(5) or ""))
     return found
 
 

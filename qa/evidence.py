@@ -222,7 +222,7 @@ MARKER_BONUS = 0.25
 SLOT_BONUS = 0.25
 # - Its passage's retrieval similarity: a sentence of a passage about the question reads better in context.
 RETRIEVAL_WEIGHT = 0.5
-# - News tells its main fact first: a sentence loses this much per log(1 + sentences before it in its text).
+# - News tells its main fact first: a sentence loses this much per log(1 + sentences before it in its article).
 POSITION_WEIGHT = 0.05
 
 

@@ -135,7 +135,7 @@ class Question:
     @cached_property
     def names_only(self) -> bool:
         """Whether it says nothing but whom it is about ("Who is Christo Grozev?"): no answer reads like it."""
-        return not self.terms - self._named
+        return bool(self.entities) and not self.terms - self._named
 
     @cached_property
     def _named(self) -> set[str]:

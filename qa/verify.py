@@ -37,7 +37,7 @@ _REFUSAL = re.compile(
 
 
 def unsupported_facts(text: str, cited: list[str], question: str = "") -> set[str]:
-    """Numbers and names in `text` that appear in none of the cited passages (nor the question)."""
+    """Numbers, names and dates in `text` that appear in none of the cited passages (nor the question)."""
     source = " ".join(cited) + " " + question
     source_words = {w.removesuffix("'s") for w in words(source)}
     source_names = names(source)
@@ -49,7 +49,9 @@ def unsupported_facts(text: str, cited: list[str], question: str = "") -> set[st
     # the source gives, though each of its numbers is there.
     given = dates(source)
     missing |= {
-        " ".join(d).strip() for d in dates(text) if not any(g[:2] == d[:2] and d[2] in ("", g[2]) for g in given)
+        " ".join(d).strip()
+        for d in dates(MARKER.sub("", text))
+        if not any(g[:2] == d[:2] and d[2] in ("", g[2]) for g in given)
     }
     return missing
 

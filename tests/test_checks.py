@@ -7,7 +7,7 @@ import pytest
 from index.articles import Passage
 from index.nlp import entities, parse, syntax
 from index.referent import referent
-from index.text import says
+from index.text import dates, says
 from qa.assistant import MIN_SIMILARITY, Ranked, _drawn_on, _sentence_case, _shortenings, _unlike
 from qa.evidence import fills_slot, misplaces_role, new_names, supports
 from qa.question import analyse_question as Q
@@ -228,31 +228,52 @@ def test_grounded_answers_pass(answer: str, question: str, focus: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sentence", "shorter"),
+    ("sentence", "source", "shorter"),
     [
         (
             "Nearly 4 million people in New York, Vermont, New Hampshire and Maine faced flood warnings, USA TODAY "
             "reported Tuesday.",
+            "USA TODAY reported that nearly 4 million people faced flood warnings.",
             ["Nearly 4 million people in New York, Vermont, New Hampshire and Maine faced flood warnings."],
         ),
-        ("Ford, Chevrolet, BMW, Mitsubishi recall nearly 1.3 million vehicles.", []),
-        ("The last total solar eclipse seen in the US was on April 8, 2017, officials said.", []),
+        ("Ford, Chevrolet, BMW, Mitsubishi recall nearly 1.3 million vehicles.", "", []),
+        ("The last total solar eclipse seen in the US was on April 8, 2017, officials said.", "", []),
         (
             "Beseda, a former commander, was sent to Lefortovo prison, his lawyer said.",
+            "Beseda was sent to Lefortovo prison, his lawyer said on Monday.",
             [
                 "Beseda was sent to Lefortovo prison, his lawyer said.",
                 "Beseda, a former commander, was sent to Lefortovo prison.",
             ],
         ),
+        # An aside the source gives restricts the rest: it stays (the sentence may still end before it).
+        (
+            "The eclipse was seen by 1.8 million people, which was only 0.55% of the population, in total.",
+            "The eclipse was seen by 1.8 million people, which was only 0.55% of the population, in total.",
+            ["The eclipse was seen by 1.8 million people."],
+        ),
         (
             "Arsenal beat Chelsea 2-1 at the Emirates, with goals from Saka, Havertz and Rice.",
+            "",
             ["Arsenal beat Chelsea 2-1 at the Emirates."],
         ),
     ],
 )
-def test_a_model_sentence_is_shortened_at_a_clause_never_inside_a_list(sentence: str, shorter: list[str]) -> None:
-    """A list's first members do not hold what the whole list holds ("4 million people in New York")."""
-    assert list(_shortenings(sentence)) == [sentence, *shorter]
+def test_a_model_sentence_is_shortened_at_a_clause_never_inside_a_list(
+    sentence: str, source: str, shorter: list[str]
+) -> None:
+    """A list's first members do not hold what the whole list holds ("4 million people in New York"), and an
+    aside is dropped only when the source does not give it."""
+    assert list(_shortenings(sentence, source)) == [sentence, *shorter]
+
+
+def test_a_clause_running_on_past_a_comma_is_no_aside() -> None:
+    """Dropping "which only 0.55% of the global population" would leave "4:41 p.m. or 43,800,000 people"."""
+    sentence = (
+        "It will be visible at 4:41 p.m., which only 0.55% of the global population, or 43,800,000 people, will"
+        " be able to see it."
+    )
+    assert not [s for s in _shortenings(sentence, "") if "p.m. or" in s]
 
 
 @pytest.mark.parametrize(
@@ -273,6 +294,14 @@ def test_a_sentence_reading_unlike_the_question_is_a_near_miss(question: str, na
     assert Q(question).names_only is names_only
     assert _unlike(Q(question), far) is not names_only
     assert not _unlike(Q(question), close)
+
+
+def test_a_date_is_read_whole() -> None:
+    """Day, month and year as one date, as news writes them; "may" the verb and a month alone are none."""
+    found = dates("It was Aug. 21, 2017, and this year it falls on 08 April.")
+    assert found == {("aug", "21", "2017"), ("apr", "8", "")}
+    assert dates("Sept. 11 and May 5th, 2024") == {("sep", "11", ""), ("may", "5", "2024")}
+    assert dates("It may 12 times have failed in June 2024.") == set()
 
 
 def test_an_answer_cites_the_sentence_it_draws_on() -> None:
