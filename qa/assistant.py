@@ -574,10 +574,9 @@ def _closed(doc: Doc, start: int, end: int) -> bool:
     """Whether text[start:end] is an aside the sentence reads on without: its words hang on it or on a word
     before it, and no word after it hangs on it ("which only 0.55% of the population, or 43.8 million
     people, will see it" runs on to "see")."""
-    inside = [t for t in doc if start <= t.idx < end]
-    ends = {t.i for t in inside}
-    return all(t.head.i in ends or t.head.idx < start for t in inside) and not any(
-        t.head.i in ends for t in doc if t.i not in ends
+    aside = {t.i for t in doc if start <= t.idx < end}
+    return all(doc[i].head.i in aside or doc[i].head.idx < start for i in aside) and not any(
+        t.head.i in aside for t in doc if t.i not in aside
     )
 
 

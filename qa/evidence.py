@@ -229,8 +229,7 @@ POSITION_WEIGHT = 0.05
 def sentence_score(question: Question, sentence: str, entities: list[Entity] | None = None) -> float:
     """How well one sentence answers: shared meaning-bearing words, plus the kind of thing asked for (by
     its `entities`, offsets into the sentence, when known)."""
-    q_terms = content_terms(question.text)
-    overlap = len(q_terms & content_terms(sentence)) / max(1, len(q_terms))
+    overlap = len(question.terms & content_terms(sentence)) / max(1, len(question.terms))
     marked = question.kind != "other" and holds_answer(question, sentence, entities)
     return OVERLAP_WEIGHT * overlap + ((ENTITY_BONUS if question.labels else MARKER_BONUS) if marked else 0.0)
 
