@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
+
+from index.text import stem, words
 
 if TYPE_CHECKING:
     from index.analysis import Analysis
@@ -20,6 +24,16 @@ class Article:
     date: str | None = None
     passage_count: int = 0
     analysis: Analysis | None = field(default=None, repr=False, compare=False)  # None in article lists
+
+    def writes(self, prefix: str) -> bool:
+        """Whether a word it writes has a stem starting with `prefix` ("oak" in "Oaks"): whether it names
+        something at all."""
+        at = bisect_left(self._stems, prefix)
+        return at < len(self._stems) and self._stems[at].startswith(prefix)
+
+    @cached_property
+    def _stems(self) -> tuple[str, ...]:
+        return tuple(sorted({stem(w) for w in words(self.text)}))
 
 
 @dataclass(frozen=True)

@@ -93,11 +93,12 @@ _NUMBER_WORDS = {
     "dozen": 12,
     "dozens": 12,
 }
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+# An abbreviation written with dots is one word, as outlets that write it without them have it ("U.S."/"US").
+_WORD = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?|[^\W_]+(?:['’][^\W_]+)?")
 
 
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    return [w.lower().replace("’", "'").replace(".", "") for w in _WORD.findall(text)]
 
 
 def stem(word: str) -> str:
@@ -285,8 +286,9 @@ def name_groups(text: str) -> list[str]:
 
 
 def normalize(text: str) -> str:
-    """Lower case, number words as digits, punctuation dropped: for containment checks."""
+    """Lower case, number words as digits, possessives and punctuation dropped: for containment checks
+    ("Nepal's national parks" names Nepal)."""
     out = []
     for w in words(text):
-        out.append(str(_NUMBER_WORDS[w]) if w in _NUMBER_WORDS else w.replace("'", ""))
+        out.append(str(_NUMBER_WORDS[w]) if w in _NUMBER_WORDS else w.removesuffix("'s").replace("'", ""))
     return " ".join(out)

@@ -26,7 +26,7 @@ from index.split import sentence_spans
 from index.store import Store, StoreConfig
 from index.text import content_terms, dates, normalize, numbers, says, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
-from qa.evidence import CONTEXT_BEFORE, misplaces_role, place_score, sentence_score, slot_score, supports
+from qa.evidence import CONTEXT_BEFORE, misplaces_role, names_in_full, place_score, sentence_score, slot_score, supports
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
@@ -423,8 +423,11 @@ class Assistant:
 
     def _supports(self, question: Question, passage: Passage) -> bool:
         """Whether the passage can answer, read alone or under its story's headline (which may name what
-        the passage calls "the lagoon city")."""
-        analysis = self.article(passage.article_id).analysis
+        the passage calls "the lagoon city"), in a story that names in full what the question does."""
+        article = self.article(passage.article_id)
+        if not names_in_full(question, article):
+            return False
+        analysis = article.analysis
         entities = analysis.entities_in(passage.start, passage.end)
         read, read_entities = _read_with(analysis.referent(passage.start), passage, entities)
         context = self._context(passage)

@@ -12,6 +12,7 @@ import math
 import re
 from typing import TYPE_CHECKING
 
+from index.articles import Article
 from index.nlp import Entity
 from index.split import sentence_spans
 from index.text import (
@@ -127,6 +128,11 @@ def supports(question: Question, passage: str, context: str, entities: list[Enti
         if holds_answer(question, sentence, inside) and anchors & (content_terms(sentence) | _word_set(sentence)):
             return True
     return False
+
+
+def names_in_full(question: Question, article: Article) -> bool:
+    """Whether the article writes every word of each name the question gives in full (`Question.full_names`)."""
+    return all(article.writes(stem(w)) for name in question.full_names for w in name)
 
 
 def required_names(question: str) -> list[str]:
@@ -280,7 +286,12 @@ def _fillers(head: Token, relation: str) -> list[Token]:
         return [c for c in children if c.dep_ in AGENT] + agents
     if relation == "patient":
         return [c for c in children if c.dep_ in PATIENT]
-    return [g for c in children if c.dep_ == "prep" and c.lower_ == relation for g in c.children if g.dep_ == "pobj"]
+    same = _SAME_PREPOSITION.get(relation, {relation})
+    return [g for c in children if c.dep_ == "prep" and c.lower_ in same for g in c.children if g.dep_ == "pobj"]
+
+
+# Prepositions news writes interchangeably after the same word: "sanctions on" / "sanctions against".
+_SAME_PREPOSITION = {"against": {"against", "on"}, "on": {"against", "on"}}
 
 
 def _clause(token: Token) -> Token:

@@ -11,25 +11,26 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from index.nlp import Entity, parse
-from index.text import QUESTION_WORDS, content_terms, country_of, is_demonym, stem, words
+from index.text import QUESTION_WORDS, STOPWORDS, content_terms, country_of, is_demonym, stem, words
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 # The kinds of answer, from the question's own words. "name" asks for something named ("which club"),
 # "person" for someone; "other" is a description, which no label pins down ("where" is one too, as often
 # answered "at a talk show" or "under house arrest" as with a place name).
+_START = r"(?:^|(?<=[.?!]\s))\s*"  # of the question, or of its sentence after a sentence of context
 KINDS = (
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|what number|how old|what age|what percentage)\b", re.I)),
-    ("date", re.compile(r"^\s*(when)\b|\b(what|which) (year|date|day|month|time)\b|\bwhen did\b", re.I)),
-    ("reason", re.compile(r"^\s*(and )?why\b|\bwhat (was|is) the reason\b|\bwhy did\b|\bwhy was\b", re.I)),
+    ("date", re.compile(rf"{_START}(when)\b|\b(what|which) (year|date|day|month|time)\b|\bwhen did\b", re.I)),
+    ("reason", re.compile(rf"{_START}(and )?why\b|\bwhat (was|is) the reason\b|\bwhy did\b|\bwhy was\b", re.I)),
     ("name", re.compile(r"\bnames? of\b|\bwhat (is|was) it called\b", re.I)),
     (
         "person",
         re.compile(
-            r"^\s*who ((is|was|are|were) (the|a|an|[A-Z][\w-]*['’]s)\b|(?!is\b|was\b|are\b|were\b))|^\s*whom\b|"
-            r"^\s*whose\b",
+            rf"{_START}who ((is|was|are|were) (the|a|an|[A-Z][\w-]*['’]s)\b|(?!is\b|was\b|are\b|were\b))|"
+            rf"{_START}whom\b|{_START}whose\b",
             re.I,
         ),
     ),
@@ -85,19 +86,21 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
         "golfer quarterback pitcher driver director pope king queen prince princess journalist reporter "
         "scientist astronaut comedian host founder chancellor premier envoy ambassador general runner swimmer "
         "cyclist boxer skier rider jockey striker goalkeeper midfielder defender batter bowler sprinter skater "
-        "gymnast winner champion suspect victim whistleblower manager owner chef designer figure veteran",
+        "gymnast winner champion suspect victim whistleblower manager owner chef designer figure veteran mp",
     ),
     **_nouns(
         frozenset({"WORK_OF_ART", "PRODUCT", "ORG"}),  # a newspaper is as often labelled a work as a body
         "film movie book song album show series novel play programme program podcast game newspaper paper "
         "magazine outlet broadcaster network channel publication",
     ),
-    **_nouns(frozenset({"PRODUCT", "ORG", "FAC", "WORK_OF_ART"}), "ship vessel vehicle car model drug vaccine"),
+    **_nouns(frozenset({"PRODUCT", "ORG", "FAC", "WORK_OF_ART"}), "ship vessel vehicle car drug vaccine"),
+    **_nouns(PERSON | {"PRODUCT"}, "model"),  # a car's, or a fashion model
     **_nouns(frozenset({"EVENT"}), "event festival tournament championship war storm hurricane holiday"),
     **_nouns(frozenset({"LANGUAGE"}), "language"),
     **_nouns(frozenset({"NORP"}), "nationality religion"),
 }
 _WH = {"which", "what", "whose"}
+_PARTITIVE = {"of", "the", "these", "those", "following"}
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
@@ -126,6 +129,10 @@ class Question:
     # Names it uses only to qualify a common noun ("Biden" of "the Biden family", "Apple" of "an Apple
     # executive"), lower case: they narrow what is asked for and give no one's full name.
     qualifiers: frozenset[str] = frozenset()
+    # What it names in two words or more, people aside ("Holly Oak Child Care Center", "the London Stock
+    # Exchange"): a story about it writes each word, where "Shady Oaks Care Center" shares most of them.
+    # A person is often named by surname alone.
+    full_names: tuple[tuple[str, ...], ...] = ()
 
     @cached_property
     def anchors(self) -> set[str]:
@@ -149,9 +156,11 @@ class Question:
     def gives(self, text: str) -> bool:
         """Whether the question itself names `text` (an answer must add something): all of it, or its last
         word ("Harry Kane" when it asks about Kane, "an estimated 150" when it says 150, not "Hunter Biden"
-        when it asks about "the Biden family"), or as its people ("France" when it says "French")."""
+        when it asks about "the Biden family"), as its people ("France" when it says "French"), or by its
+        initials ("IOC" when it says "the International Olympic Committee")."""
         asked = {w.removesuffix("'s") for w in words(self.text)}
         asked |= {country for w in asked if (country := country_of(w))}  # "French" gives France
+        asked |= {"".join(w[0] for w in name) for name in self.full_names}
         said = [w.removesuffix("'s") for w in words(text)]
         last = bool(said) and said[-1] in asked and (len(said) == 1 or said[-1] not in self.qualifiers)
         return bool(said) and (last or all(w in asked for w in said))
@@ -186,7 +195,7 @@ def _reads_as(label: str, text: str) -> bool:
 
 def analyse_question(text: str) -> Question:
     doc = parse(text)
-    kind = next((k for k, pattern in KINDS if pattern.search(text)), "other")
+    kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
     labels = LABELS.get(kind, frozenset())
     noun = _asked_noun(doc)
     if kind == "other" and noun in NOUN_LABELS:
@@ -195,11 +204,18 @@ def analyse_question(text: str) -> Question:
     if _offers_choices(doc):  # "Kane or Saka?": the answer is one the question names, no new entity
         labels = frozenset()
     named = tuple(e.text for e in doc.ents if e.label_ in NAMED)
-    predicates = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX"))
+    predicates = frozenset(
+        t.lemma_.lower() for t in _asking(doc) if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX")
+    )
     qualifiers = frozenset(
         t.lower_ for t in doc if t.pos_ == "PROPN" and t.dep_ == "compound" and t.head.pos_ == "NOUN"
     )
-    return Question(text, kind, labels, named, noun, predicates, _slot(doc), qualifiers)
+    full_names = tuple(
+        parts
+        for e in doc.ents
+        if e.label_ in NAMED - PERSON and len(parts := tuple(w for w in words(e.text) if w not in STOPWORDS)) > 1
+    )
+    return Question(text, kind, labels, named, noun, predicates, _slot(doc), qualifiers, full_names)
 
 
 # Dependency labels of a verb's doer and of what it is done to (a passive's subject), in spaCy's English scheme.
@@ -232,6 +248,21 @@ def _slot(doc: Doc) -> Slot | None:
     return None
 
 
+def _asking(doc: Doc) -> Doc | Span:
+    """The sentence that asks, after any that set the scene ("Alex Ovechkin scored 895 goals. Which team
+    does he play for?"): its verbs are the relation asked about."""
+    wh = next((t for t in reversed(doc) if t.lower_ in QUESTION_WORDS), None)
+    return wh.sent if wh is not None else doc
+
+
+def _who_does(doc: Doc) -> bool:
+    """Whether "who" is the doer or subject of the question's main verb ("Who was elected mayor?", "Who is
+    taking over?"), not of a copula ("Who is Christo Grozev?" asks what he is)."""
+    return any(
+        t.lower_ == "who" and t.head.dep_ == "ROOT" and t.head.pos_ == "VERB" and t.head.lemma_ != "be" for t in doc
+    )
+
+
 def _offers_choices(doc: Doc) -> bool:
     return any(t.lower_ == "or" and t.dep_ == "cc" and t.head.ent_type_ for t in doc)
 
@@ -244,8 +275,11 @@ def _asked_noun(doc: Doc) -> str | None:
         if token.lower_ not in _WH:
             continue
         noun = None
-        for word in doc[i + 1 : i + 5]:
-            if word.pos_ == "NOUN":
+        start = i + 1
+        while start < len(doc) and doc[start].lower_ in _PARTITIVE:  # "which of the following companies"
+            start += 1
+        for word in doc[start : start + 4]:
+            if word.pos_ == "NOUN" or (word.pos_ == "PROPN" and word.lower_ in NOUN_LABELS):  # "which MP"
                 noun = word.lemma_.lower()
             elif word.pos_ not in ("ADJ", "PROPN", "ADV") or noun:
                 break
