@@ -28,7 +28,7 @@ from index.text import (
     stem,
     words,
 )
-from qa.question import AGENT, PATIENT, Question
+from qa.question import AGENT, PATIENT, SAME, Question
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -268,7 +268,8 @@ def slot_fillers(question: Question, doc: Doc) -> list[Token]:
     slot = question.slot
     if slot is None:
         return []
-    return [_antecedent(f) for t in doc if t.lemma_.lower() == slot.head for f in _fillers(t, slot.relation)]
+    fillers = [f for t in doc if t.lemma_.lower() == slot.head for f in _fillers(t, slot.relation)]
+    return fillers if slot.relation == SAME else [_antecedent(f) for f in fillers]
 
 
 _ARGUMENTS = AGENT | PATIENT | {"agent"}
@@ -278,6 +279,8 @@ def _fillers(head: Token, relation: str) -> list[Token]:
     """The words in the relation to `head`: its subject (or "by" phrase), its object (or passive subject),
     or the object of its preposition; in a relative clause with neither, the noun it describes."""
     children = list(head.children)
+    if relation == SAME:
+        return _equated(head)
     if relation in ("agent", "patient") and not any(c.dep_ in _ARGUMENTS for c in children):
         clause = _clause(head)
         return [clause.head] if clause.dep_ in ("relcl", "acl") else []
@@ -292,6 +295,20 @@ def _fillers(head: Token, relation: str) -> list[Token]:
 
 # Prepositions news writes interchangeably after the same word: "sanctions on" / "sanctions against".
 _SAME_PREPOSITION = {"against": {"against", "on"}, "on": {"against", "on"}}
+
+
+def _equated(noun: Token) -> list[Token]:
+    """What the sentence equates `noun` with: across a copula ("the word of the year is polarization"), set
+    beside it ("Peskov, the Kremlin spokesperson", "the spokesperson, Peskov") or the name it titles
+    ("Kremlin spokesperson Dmitry Peskov")."""
+    verb = noun.head
+    across = []
+    if verb.lemma_ == "be" and noun.dep_ in ("nsubj", "attr"):
+        other = "attr" if noun.dep_ == "nsubj" else "nsubj"
+        across = [c for c in verb.children if c.dep_ == other]
+    beside = [c for c in noun.children if c.dep_ == "appos"]
+    titled = [verb] if noun.dep_ == "appos" or (noun.dep_ == "compound" and verb.pos_ == "PROPN") else []
+    return across + beside + titled
 
 
 def _clause(token: Token) -> Token:
@@ -315,12 +332,17 @@ def _antecedent(filler: Token) -> Token:
 
 def _says_more(question: Question, filler: Token) -> bool:
     """Whether the phrase headed by `filler` names something beyond the question's words and the noun it
-    asks for: not "it", "he", "that", "the volcano" or "Europe's largest volcano" (its owner is not its name)."""
-    return filler.pos_ != "PRON" and any(
-        t.pos_ in ("PROPN", "NOUN", "NUM")
-        and t.lemma_.lower() != question.noun
-        and not (numbers(t.text) <= numbers(question.text) if t.like_num else question.gives(t.text))
-        for t in slot_phrase(filler, question.noun)
+    asks for: not "it", "he", "that", "one" ("one that has defined politics"), "the volcano" or "Europe's
+    largest volcano" (its owner is not its name)."""
+    return (
+        filler.pos_ != "PRON"
+        and filler.lower_ != "one"
+        and any(
+            t.pos_ in ("PROPN", "NOUN", "NUM")
+            and t.lemma_.lower() != question.noun
+            and not (numbers(t.text) <= numbers(question.text) if t.like_num else question.gives(t.text))
+            for t in slot_phrase(filler, question.noun)
+        )
     )
 
 

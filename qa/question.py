@@ -221,15 +221,20 @@ def analyse_question(text: str) -> Question:
 # Dependency labels of a verb's doer and of what it is done to (a passive's subject), in spaCy's English scheme.
 AGENT = frozenset({"nsubj", "csubj"})
 PATIENT = frozenset({"dobj", "nsubjpass"})
+SAME = "same"  # the relation of "Peskov" to "spokesperson" in "the spokesperson is Peskov", "Peskov, the spokesperson"
 
 
 def _slot(doc: Doc) -> Slot | None:
-    """The relation of the question's "who"/"what" or "which <noun>" phrase to the word it hangs on; None
-    for "when"/"where"/"why" (adverbs), a copula ("Who is the mayor?": any sentence may say it otherwise)
-    and a phrase whose head the parse leaves unclear."""
+    """The relation of the question's "who"/"what" or "which <noun>" phrase to the word it hangs on, or
+    to the noun a copula equates it with ("Who is the Kremlin spokesperson?": "spokesperson", SAME); None
+    for "when"/"where"/"why" (adverbs), a name ("Who is Christo Grozev?" asks what he is) and a phrase whose
+    head the parse leaves unclear."""
     wh = next((t for t in doc if t.lower_ in QUESTION_WORDS), None)
     if wh is None or wh.lower_ not in _WH | {"who", "whom"} or wh.head.dep_ in ("relcl", "acl"):
         return None  # "When did the player who scored join?": its blank is a date, not who scored
+    if wh.dep_ == "attr" and wh.head.lemma_ == "be":
+        subject = next((c for c in wh.head.children if c.dep_ == "nsubj"), None)
+        return Slot(subject.lemma_.lower(), SAME) if subject is not None and subject.pos_ == "NOUN" else None
     phrase = wh.head if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN") else wh
     governor = phrase.head
     if phrase.dep_ == "pobj" and governor.dep_ == "agent":

@@ -566,6 +566,14 @@ def test_a_headlines_capitals_mark_no_names() -> None:
         ("The league imposed sanctions against which club?", "The league imposed sanctions against Rovers.", True),
         ("Which team does the goalkeeper play for?", "The goalkeeper plays for Rovers.", True),
         ("The league imposed sanctions against which club?", "The league imposed sanctions on Rovers.", True),
+        # Asked what a noun is, the answer is what the sentence equates with it; a mention of the noun
+        # alone does not say, "he" says nothing.
+        ("What is the dictionary's word of the year?", "Its word of the year is polarization.", True),
+        ("Who is the Kremlin spokesperson?", "Kremlin spokesperson Dmitry Peskov said the talks would go on.", True),
+        ("Who is the Kremlin spokesperson?", "Dmitry Peskov, the Kremlin spokesperson, said so.", True),
+        ("Who is the Kremlin spokesperson?", "He is the Kremlin spokesperson.", False),
+        ("What is the dictionary's word of the year?", "The dictionary announced its word of the year.", None),
+        ("What is the dictionary's word of the year?", "It chose its word of the year, one that defined 2024.", False),
         # The verbs asked about are those of the sentence that asks, not of one setting the scene.
         ("Smith scored twice on Friday. Which team does he play for?", "Smith plays for Rovers.", True),
         # The blank filled only with what the question says, or with "it": the sentence does not say which.
