@@ -197,7 +197,7 @@ class Assistant:
             yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
-        best = [r for r in ranked[:FOCUS_SENTENCES] if r.score >= ranked[0].score - FOCUS_MARGIN]
+        best = _focus(analysed, ranked)
         pieces: list[str] = []
         citations: list[Citation] = []
         short: ShortAnswer | None = None
@@ -619,6 +619,17 @@ def _pieces(
     parts = re.findall(r"\s*\S+", text)
     for i, part in enumerate(parts):
         yield (part, cited, short) if i == 0 else (part, [], None)
+
+
+def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:
+    """The best sentences, those scoring within FOCUS_MARGIN of the best. Asked for a name, number or date
+    that none of them holds, a sentence as good that holds one ("The Angels hired Ron Washington" beats
+    "Washington replaced Phil Nevin" for "Which veteran did the Angels hire?")."""
+    near = [r for r in ranked if r.score >= ranked[0].score - FOCUS_MARGIN]
+    best = near[:FOCUS_SENTENCES]
+    if question.labels and not any(r.answers for r in best):
+        return [r for r in near if r.answers][:1] or best
+    return best
 
 
 def _read_with(person: Referent | None, passage: Passage, entities: list[Entity]) -> tuple[str, list[Entity]]:

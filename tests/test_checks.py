@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from index.articles import Article, Passage
-from index.nlp import entities, parse, syntax
+from index.nlp import Entity, entities, parse, syntax
 from index.referent import referent
 from index.text import dates, normalize, says, words
-from qa.assistant import MIN_SIMILARITY, Ranked, _drawn_on, _sentence_case, _shortenings, _unlike
+from qa.assistant import MIN_SIMILARITY, Ranked, _drawn_on, _focus, _sentence_case, _shortenings, _unlike
 from qa.evidence import fills_slot, misplaces_role, names_in_full, new_names, supports
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
@@ -322,6 +322,22 @@ def test_a_sentence_reading_unlike_the_question_is_a_near_miss(question: str, na
     assert Q(question).names_only is names_only
     assert _unlike(Q(question), far) is not names_only
     assert not _unlike(Q(question), close)
+
+
+def test_a_sentence_holding_the_name_asked_for_beats_as_good_ones_that_hold_none() -> None:
+    """Asked which veteran the Angels hired, "Washington replaced Nevin" (a place, to the tagger) scores
+    best; "The Angels hired Ron Washington", a little lower, names him. Far lower, it does not count."""
+
+    def ranked(score: float, text: str, answers: list[Entity]) -> Ranked:
+        return Ranked(score, Hit(Passage("a", 0, len(text), text, ""), 0.5), text, answers)
+
+    replaced = ranked(1.64, "Washington replaced Nevin as manager.", [])
+    signed = ranked(1.6, "Washington signed a two-year contract.", [])
+    hired = ranked(1.58, "The Angels hired Ron Washington.", [Entity(18, 31, "PERSON")])
+    question = Q("Which veteran did the Angels hire as manager?")
+    assert _focus(question, [replaced, signed, hired]) == [hired]
+    assert _focus(question, [replaced, signed, hired._replace(score=1.4)]) == [replaced, signed]
+    assert _focus(Q("Why did the Angels hire a veteran?"), [replaced, signed, hired]) == [replaced, signed]
 
 
 def test_a_date_is_read_whole() -> None:

@@ -106,6 +106,8 @@ def track_external(page: Page) -> list[str]:
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#question textarea")
+    for watched in ("#chat", "#sources"):  # Gradio may attach them after the question box
+        page.wait_for_selector(watched, state="attached")
     page.evaluate(WATCH_JS)
 
 
