@@ -37,6 +37,7 @@ KINDS = (
 )
 
 PLACE = frozenset({"GPE", "LOC", "FAC"})
+AMOUNT = frozenset({"MONEY", "PERCENT", "QUANTITY"})  # what "how much" asks; "how many" asks for a count
 ORGANISATION = frozenset({"ORG"})
 PERSON = frozenset({"PERSON"})
 # A nationality ("Russian") names no one: "the name of the group" is never NORP.
@@ -44,7 +45,7 @@ NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WO
 # What spaCy labels the answer to each kind.
 LABELS: dict[str, frozenset[str]] = {
     "duration": frozenset(),  # spaCy labels "last month" DATE as it does "three years": no label pins it
-    "number": frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}),
+    "number": AMOUNT | {"CARDINAL"},
     "date": frozenset({"DATE", "TIME"}),
     "person": PERSON | ORGANISATION,  # "Who won the final?" is often a team
     "name": NAMED,
@@ -101,6 +102,7 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
 }
 _WH = {"which", "what", "whose"}
 _PARTITIVE = {"of", "the", "these", "those", "following"}
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
@@ -196,7 +198,7 @@ def _reads_as(label: str, text: str) -> bool:
 def analyse_question(text: str) -> Question:
     doc = parse(text)
     kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
-    labels = LABELS.get(kind, frozenset())
+    labels = AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
     noun = _asked_noun(doc)
     if kind == "other" and noun in NOUN_LABELS:
         labels = NOUN_LABELS[noun]

@@ -70,6 +70,9 @@ def test_answer_types(question: str, kind: str) -> None:
     [
         ("Which club did Harry Kane join?", "Harry Kane completed his £100m move to Bayern Munich.", ["Bayern Munich"]),
         ("How much did Apple earn?", "Apple reported a profit of $23.6 billion for the quarter.", ["$23.6 billion"]),
+        # "How much" measures, "how many" counts.
+        ("How much was the club fined?", "The club was fined $9,000 for nine breaches.", ["9,000"]),
+        ("How many breaches did the club commit?", "The club was fined $9,000 for nine breaches.", ["9,000", "nine"]),
         ("Who is Boeing's chief executive?", "Boeing's chief executive Dave Calhoun said so.", ["Dave Calhoun"]),
         ("Which journal published the study?", "The study was published in The Lancet.", ["Lancet"]),
         ("Who will replace the manager?", "Fans want a new manager.", []),  # "Fans" is no one's name
