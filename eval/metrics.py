@@ -12,7 +12,7 @@ from qa.verify import unsupported_facts
 
 
 def correct(pair: Pair, text: str) -> bool:
-    """An accepted answer appears in the text (case, punctuation and number words normalized)."""
+    """An accepted answer appears in the text (case, punctuation, possessives and number words normalized)."""
     padded = f" {normalize(text)} "
     return any(f" {normalize(a)} " in padded for a in pair.answers)
 

@@ -93,8 +93,9 @@ _NUMBER_WORDS = {
     "dozen": 12,
     "dozens": 12,
 }
-# An abbreviation written with dots is one word, as outlets that write it without them have it ("U.S."/"US").
-_WORD = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?|[^\W_]+(?:['’][^\W_]+)?")
+# An abbreviation written with dots is one word, as outlets that write it without them have it ("U.S."/"US");
+# not one hyphened to a word ("R-N.Y."), whose letters `names` reads apart.
+_WORD = re.compile(r"(?<![\w'’-])[^\W\d_](?:\.[^\W\d_])+\b\.?|[^\W_]+(?:['’][^\W_]+)?")
 
 
 def words(text: str) -> list[str]:

@@ -13,7 +13,7 @@ from qa.evidence import fills_slot, misplaces_role, names_in_full, new_names, su
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
 from qa.short import short_answer
-from qa.verify import problem
+from qa.verify import problem, unsupported_facts
 
 ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
 TERM = "Commenting on the total hybrid war that the collective West has launched against Russia, Lavrov spoke."
@@ -124,6 +124,11 @@ def test_a_story_must_write_every_word_of_a_name_the_question_gives_in_full() ->
 def test_words_read_abbreviations_and_possessives_as_news_writes_them_either_way() -> None:
     assert words("The U.S. and the U.K at 5 p.m.") == ["the", "us", "and", "the", "uk", "at", "5", "pm"]
     assert normalize("Nepal’s national parks") == "nepal national parks"
+    # Hyphened to a word, the letters stay apart, as the name finder reads them: a verbatim quote states
+    # nothing its source does not.
+    seat = "Tom Suozzi won the seat vacated by George Santos, R-N.Y."
+    assert words(seat)[-3:] == ["r", "n", "y"]
+    assert unsupported_facts(f"{seat} [1]", [seat]) == set()
 
 
 def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
