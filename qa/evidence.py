@@ -12,7 +12,6 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from index.articles import Article
 from index.nlp import Entity
 from index.split import sentence_spans
 from index.text import (
@@ -32,6 +31,8 @@ from qa.question import AGENT, PATIENT, SAME, Question
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+    from index.articles import Article
 
 _DURATION = re.compile(
     r"\b(\d+(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|"
@@ -131,8 +132,15 @@ def supports(question: Question, passage: str, context: str, entities: list[Enti
 
 
 def names_in_full(question: Question, article: Article) -> bool:
-    """Whether the article writes every word of each name the question gives in full (`Question.full_names`)."""
-    return all(article.writes(stem(w)) for name in question.full_names for w in name)
+    """Whether the article writes each name of several words the question gives (`Question.full_names`):
+    its first word, which tells it from its namesakes ("Holly Oak Child Care Center" is not "Shady Oaks
+    Care Center"), and half its words ("Leeds council", "Paris Games", "Chelsea"); or its initials ("IOC")."""
+
+    def written(name: tuple[str, ...]) -> bool:
+        found = [article.writes(stem(w)) for w in name]
+        return (found[0] and 2 * sum(found) >= len(found)) or article.writes("".join(w[0] for w in name))
+
+    return all(written(name) for name in question.full_names)
 
 
 def required_names(question: str) -> list[str]:
@@ -269,10 +277,12 @@ def slot_fillers(question: Question, doc: Doc) -> list[Token]:
     if slot is None:
         return []
     fillers = [f for t in doc if t.lemma_.lower() == slot.head for f in _fillers(t, slot.relation)]
-    return fillers if slot.relation == SAME else [_antecedent(f) for f in fillers]
+    # What a noun is set beside is not climbed back to the noun, but "who" still stands for its antecedent.
+    return [f if slot.relation == SAME and f.tag_ not in _RELATIVE else _antecedent(f) for f in fillers]
 
 
 _ARGUMENTS = AGENT | PATIENT | {"agent"}
+_RELATIVE = ("WDT", "WP")  # "that", "which", "who" opening a relative clause
 
 
 def _fillers(head: Token, relation: str) -> list[Token]:
@@ -289,11 +299,12 @@ def _fillers(head: Token, relation: str) -> list[Token]:
         return [c for c in children if c.dep_ in AGENT] + agents
     if relation == "patient":
         return [c for c in children if c.dep_ in PATIENT]
-    same = _SAME_PREPOSITION.get(relation, {relation})
+    same = _SAME_PREPOSITION.get(relation, {relation}) if head.pos_ == "NOUN" else {relation}
     return [g for c in children if c.dep_ == "prep" and c.lower_ in same for g in c.children if g.dep_ == "pobj"]
 
 
-# Prepositions news writes interchangeably after the same word: "sanctions on" / "sanctions against".
+# Prepositions news writes interchangeably after a noun: "sanctions on" / "sanctions against" (not after a
+# verb: "play on Saturday" is not "play against").
 _SAME_PREPOSITION = {"against": {"against", "on"}, "on": {"against", "on"}}
 
 
@@ -308,7 +319,7 @@ def _equated(noun: Token) -> list[Token]:
         across = [c for c in verb.children if c.dep_ == other]
     beside = [c for c in noun.children if c.dep_ == "appos"]
     titled = [verb] if noun.dep_ == "appos" or (noun.dep_ == "compound" and verb.pos_ == "PROPN") else []
-    return across + beside + titled
+    return [t for t in across + beside + titled if t.lower_ != "one"]  # "its word of the year, one that ..."
 
 
 def _clause(token: Token) -> Token:
@@ -321,7 +332,7 @@ def _clause(token: Token) -> Token:
 def _antecedent(filler: Token) -> Token:
     """What a relative pronoun stands for, and what a noun set beside a name names: "Apple" of "Apple, the
     company that makes the iPhone"."""
-    if filler.tag_ in ("WDT", "WP"):
+    if filler.tag_ in _RELATIVE:
         clause = _clause(filler.head)
         if clause.dep_ == "relcl":
             filler = clause.head
@@ -332,17 +343,13 @@ def _antecedent(filler: Token) -> Token:
 
 def _says_more(question: Question, filler: Token) -> bool:
     """Whether the phrase headed by `filler` names something beyond the question's words and the noun it
-    asks for: not "it", "he", "that", "one" ("one that has defined politics"), "the volcano" or "Europe's
-    largest volcano" (its owner is not its name)."""
-    return (
-        filler.pos_ != "PRON"
-        and filler.lower_ != "one"
-        and any(
-            t.pos_ in ("PROPN", "NOUN", "NUM")
-            and t.lemma_.lower() != question.noun
-            and not (numbers(t.text) <= numbers(question.text) if t.like_num else question.gives(t.text))
-            for t in slot_phrase(filler, question.noun)
-        )
+    asks for: not "it", "he", "that", "the volcano" or "Europe's largest volcano" (its owner is not its
+    name)."""
+    return filler.pos_ != "PRON" and any(
+        t.pos_ in ("PROPN", "NOUN", "NUM")
+        and t.lemma_.lower() != question.noun
+        and not (numbers(t.text) <= numbers(question.text) if t.like_num else question.gives(t.text))
+        for t in slot_phrase(filler, question.noun)
     )
 
 

@@ -131,9 +131,9 @@ class Question:
     # Names it uses only to qualify a common noun ("Biden" of "the Biden family", "Apple" of "an Apple
     # executive"), lower case: they narrow what is asked for and give no one's full name.
     qualifiers: frozenset[str] = frozenset()
-    # What it names in two words or more, people aside ("Holly Oak Child Care Center", "the London Stock
-    # Exchange"): a story about it writes each word, where "Shady Oaks Care Center" shares most of them.
-    # A person is often named by surname alone.
+    # What it names in two words or more, people and places aside ("Holly Oak Child Care Center", "the
+    # London Stock Exchange"): a story about it writes them (`evidence.names_in_full`), where "Shady Oaks
+    # Care Center" shares most of the words. A person is often named by surname alone, a country otherwise.
     full_names: tuple[tuple[str, ...], ...] = ()
 
     @cached_property
@@ -215,7 +215,8 @@ def analyse_question(text: str) -> Question:
     full_names = tuple(
         parts
         for e in doc.ents
-        if e.label_ in NAMED - PERSON and len(parts := tuple(w for w in words(e.text) if w not in STOPWORDS)) > 1
+        if e.label_ in NAMED - PERSON - {"GPE"}
+        and len(parts := tuple(w for w in words(e.text) if w not in STOPWORDS)) > 1
     )
     return Question(text, kind, labels, named, noun, predicates, _slot(doc), qualifiers, full_names)
 
@@ -263,8 +264,8 @@ def _asking(doc: Doc) -> Doc | Span:
 
 
 def _who_does(doc: Doc) -> bool:
-    """Whether "who" is the doer or subject of the question's main verb ("Who was elected mayor?", "Who is
-    taking over?"), not of a copula ("Who is Christo Grozev?" asks what he is)."""
+    """Whether "who" hangs on the question's main verb ("Who was elected mayor?", "Who is taking over?",
+    "Who did the Spurs pick?"), not on a copula ("Who is Christo Grozev?" asks what he is)."""
     return any(
         t.lower_ == "who" and t.head.dep_ == "ROOT" and t.head.pos_ == "VERB" and t.head.lemma_ != "be" for t in doc
     )
@@ -286,7 +287,8 @@ def _asked_noun(doc: Doc) -> str | None:
         while start < len(doc) and doc[start].lower_ in _PARTITIVE:  # "which of the following companies"
             start += 1
         for word in doc[start : start + 4]:
-            if word.pos_ == "NOUN" or (word.pos_ == "PROPN" and word.lower_ in NOUN_LABELS):  # "which MP"
+            # "which MP", not "General" of "which General Motors model"
+            if word.pos_ == "NOUN" or (word.pos_ == "PROPN" and word.lower_ in NOUN_LABELS and word.dep_ != "compound"):
                 noun = word.lemma_.lower()
             elif word.pos_ not in ("ADJ", "PROPN", "ADV") or noun:
                 break
