@@ -25,11 +25,12 @@ class Article:
     passage_count: int = 0
     analysis: Analysis | None = field(default=None, repr=False, compare=False)  # None in article lists
 
-    def writes(self, prefix: str) -> bool:
-        """Whether a word it writes has a stem starting with `prefix` ("oak" in "Oaks"): whether it names
-        something at all."""
+    def writes(self, prefix: str, whole: bool = False) -> bool:
+        """Whether a word it writes has a stem starting with `prefix` ("oak" in "Oaks"), or with `whole`
+        equal to it ("IOC", not "Iocaste"): whether it names what a question names."""
         at = bisect_left(self._stems, prefix)
-        return at < len(self._stems) and self._stems[at].startswith(prefix)
+        found = self._stems[at] if at < len(self._stems) else ""
+        return found == prefix if whole else found.startswith(prefix)
 
     @cached_property
     def _stems(self) -> tuple[str, ...]:

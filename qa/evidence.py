@@ -138,7 +138,8 @@ def names_in_full(question: Question, article: Article) -> bool:
 
     def written(name: tuple[str, ...]) -> bool:
         found = [article.writes(stem(w)) for w in name]
-        return (found[0] and 2 * sum(found) >= len(found)) or article.writes("".join(w[0] for w in name))
+        initials = stem("".join(w[0] for w in name))
+        return (found[0] and 2 * sum(found) >= len(found)) or article.writes(initials, whole=True)
 
     return all(written(name) for name in question.full_names)
 

@@ -124,6 +124,8 @@ def test_a_story_must_write_every_word_of_a_name_the_question_gives_in_full() ->
     games = Article("b", "t", "The IOC said Leeds council would bid for the Paris Games.", "p")
     assert names_in_full(Q("Did the International Olympic Committee back the Paris Olympics?"), games)
     assert names_in_full(Q("What did Leeds City Council bid for?"), games)
+    band = Article("c", "t", "The bandleader backed it.", "p")  # initials are a word, not its start
+    assert not names_in_full(Q("Why did Bank of America leave the bid?"), band)
 
 
 def test_words_read_abbreviations_and_possessives_as_news_writes_them_either_way() -> None:
