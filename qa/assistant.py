@@ -47,14 +47,14 @@ FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
 FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (0.1 measured worse, and so did wider)
 # A best sentence scoring below this shares few of the question's words, holds nothing of the kind asked for
 # and reads unlike it. On the reference sets the lowest best sentence that answered scored 0.53 ("Who is
-# Christo Grozev?": a short question shares little meaning with its answer); 0.6 abstained on it and on a
+# <name>?": a short question shares little meaning with its answer); 0.6 abstained on it and on a
 # follow-up, and answered three newsbench near misses fewer.
 MIN_SCORE = 0.5
 # Nor does a best sentence whose meaning (MiniLM) is this far from the question's, whatever words it shares:
 # "Play the USA TODAY Daily Crossword Puzzle" for "Which game did she play with her tongue?" (0.27). On
 # newsbench each such best sentence was wrong or a near miss; the lowest that answered read 0.38 there and
-# 0.335 on the reference sets. A question that gives nothing but a name ("Who is Christo Grozev?", 0.16)
-# or leans on the conversation ("Who is its executive director?", 0.26) reads unlike any answer.
+# 0.335 on the reference sets. A question that gives nothing but a name ("Who is Mary Quinlan?": 0.16 on the
+# reference sets) or leans on the conversation ("Who is its executive director?", 0.26) reads unlike any answer.
 MIN_SIMILARITY = 0.3
 
 
@@ -548,8 +548,8 @@ def _unlike(question: Question, best: Ranked) -> bool:
 
 
 def _shortenings(sentence: str, source: str) -> Iterator[str]:
-    """The sentence, then without one aside between commas that says what `source` does not ("Beseda, a
-    former commander, was sent"), then its leading clauses, longest first: a small model's true answer often
+    """The sentence, then without one aside between commas that says what `source` does not ("Smith, a
+    former captain, was sent off"), then its leading clauses, longest first: a small model's true answer often
     carries an invented aside; an aside the source gives may restrict what the rest says ("which only 0.55%
     of the population"). No cut splits a list ("4 million people in New York, Vermont and Maine"): its first
     members would be said to hold what all of them hold; nor a date ("was on April 8" of "April 8, 2017")."""

@@ -311,8 +311,8 @@ _SAME_PREPOSITION = {"against": {"against", "on"}, "on": {"against", "on"}}
 
 def _equated(noun: Token) -> list[Token]:
     """What the sentence equates `noun` with: across a copula ("the word of the year is polarization"), set
-    beside it ("Peskov, the Kremlin spokesperson", "the spokesperson, Peskov") or the name it titles
-    ("Kremlin spokesperson Dmitry Peskov")."""
+    beside it ("Jo Hart, the club's spokesperson", "the spokesperson, Jo Hart") or the name it titles
+    ("club spokesperson Jo Hart")."""
     verb = noun.head
     across = []
     if verb.lemma_ == "be" and noun.dep_ in ("nsubj", "attr"):

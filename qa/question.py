@@ -143,7 +143,7 @@ class Question:
 
     @cached_property
     def names_only(self) -> bool:
-        """Whether it says nothing but whom it is about ("Who is Christo Grozev?"): no answer reads like it."""
+        """Whether it says nothing but whom it is about ("Who is Mary Quinlan?"): no answer reads like it."""
         return bool(self.entities) and not self.terms - self._named
 
     @cached_property
@@ -224,13 +224,13 @@ def analyse_question(text: str) -> Question:
 # Dependency labels of a verb's doer and of what it is done to (a passive's subject), in spaCy's English scheme.
 AGENT = frozenset({"nsubj", "csubj"})
 PATIENT = frozenset({"dobj", "nsubjpass"})
-SAME = "same"  # the relation of "Peskov" to "spokesperson" in "the spokesperson is Peskov", "Peskov, the spokesperson"
+SAME = "same"  # the relation of "Hart" to "spokesperson" in "the spokesperson is Hart", "Hart, the spokesperson"
 
 
 def _slot(doc: Doc) -> Slot | None:
     """The relation of the question's "who"/"what" or "which <noun>" phrase to the word it hangs on, or
-    to the noun a copula equates it with ("Who is the Kremlin spokesperson?": "spokesperson", SAME); None
-    for "when"/"where"/"why" (adverbs), a name ("Who is Christo Grozev?" asks what he is) and a phrase whose
+    to the noun a copula equates it with ("Who is the club's spokesperson?": "spokesperson", SAME); None
+    for "when"/"where"/"why" (adverbs), a name ("Who is Mary Quinlan?" asks what she is) and a phrase whose
     head the parse leaves unclear."""
     wh = next((t for t in doc if t.lower_ in QUESTION_WORDS), None)
     if wh is None or wh.lower_ not in _WH | {"who", "whom"} or wh.head.dep_ in ("relcl", "acl"):
@@ -265,7 +265,7 @@ def _asking(doc: Doc) -> Doc | Span:
 
 def _who_does(doc: Doc) -> bool:
     """Whether "who" hangs on the question's main verb ("Who was elected mayor?", "Who is taking over?",
-    "Who did the Spurs pick?"), not on a copula ("Who is Christo Grozev?" asks what he is)."""
+    "Who did the Spurs pick?"), not on a copula ("Who is Mary Quinlan?" asks what she is)."""
     return any(
         t.lower_ == "who" and t.head.dep_ == "ROOT" and t.head.pos_ == "VERB" and t.head.lemma_ != "be" for t in doc
     )
