@@ -22,7 +22,7 @@ def answers_right(pair: Pair, answer: Answer) -> bool:
     citation comes from an article that states it."""
     if answer.abstained:
         return False
-    said = answer.short.text if answer.short else answer.text
+    said = answer.short.shown if answer.short else answer.text
     return correct(pair, said) and any(c.article_id in pair.article_ids for c in answer.citations)
 
 
@@ -53,7 +53,7 @@ def score(pair: Pair, answer: Answer, text_of: Callable[[str], str]) -> dict:
         "searched": answer.searched,
         "abstained": answer.abstained,
         "extractive": answer.extractive,
-        "short": answer.short.text if answer.short else None,
+        "short": answer.short.shown if answer.short else None,
         "cited": [
             {"article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text} for c in answer.citations
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,6 +12,8 @@ from index.text import stem, words
 
 if TYPE_CHECKING:
     from index.analysis import Analysis
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,23 @@ class Article:
         at = bisect_left(self._stems, prefix)
         found = self._stems[at] if at < len(self._stems) else ""
         return found == prefix if whole else found.startswith(prefix)
+
+    def name_in_full(self, start: int, end: int) -> str | None:
+        """The whole name of the person text[start:end] names by surname alone, as the story writes it
+        elsewhere ("Scarlett Johansson" for "Johansson"); None when it names no one so, or two people
+        ("Joe Biden" and "Hunter Biden" for "Biden")."""
+        said = [w.removesuffix("'s") for w in words(self.text[start:end])]
+        if len(said) != 1 or self.analysis is None:
+            return None
+        if not any(e.label == "PERSON" for e in self.analysis.entities_in(start, end)):
+            return None
+        found = {}
+        for entity in self.analysis.entities:
+            name = _POSSESSIVE.sub("", self.text[entity.start : entity.end])
+            written = [w.removesuffix("'s") for w in words(name)]
+            if entity.label == "PERSON" and len(written) > 1 and written[-1] == said[0]:
+                found.setdefault(" ".join(written), name)
+        return next(iter(found.values())) if len(found) == 1 else None
 
     @cached_property
     def _stems(self) -> tuple[str, ...]:

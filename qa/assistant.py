@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 MAX_QUESTION_CHARS = 1000
 _PINNED = ("number", "duration", "date", "person", "name")  # answer types the checks pin down
 CANDIDATE_PASSAGES = 3  # the best supporting passages, whose sentences compete to be shown to the model
+STORY_TOP = 12  # sentences at the top of the best story that compete with the retrieved ones
 MAX_SENTENCES = 2  # for "why" questions; others get one sentence
 FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
 FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (0.1 measured worse, and so did wider)
@@ -192,6 +193,8 @@ class Assistant:
         chosen += self._rest_of_quote(chosen)
         if kind != "reason":  # a headline tells what happened and to whom, seldom why
             chosen += self._openings(chosen)
+        if searched == question:  # a follow-up weighs the passages around the last answer instead
+            chosen += self._rest_of_story(chosen, hits)
         ranked = self._ranked_sentences(analysed, chosen, said) if chosen else []
         if not ranked or ranked[0].score < MIN_SCORE or (searched == question and _unlike(analysed, ranked[0])):
             yield from _abstain(question, searched, sources, timings, started)
@@ -235,6 +238,8 @@ class Assistant:
             pieces = [quote]
             timings["first_text"] = perf_counter() - started
             yield from (Text(piece) for piece, _, _ in _pieces(quote, []))
+        if short:  # "Johansson" is "Scarlett Johansson"
+            short = replace(short, full=self.article(short.article_id).name_in_full(short.start, short.end))
         timings["total"] = perf_counter() - started
         answer = Answer(
             "".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings, short
@@ -294,6 +299,20 @@ class Assistant:
                     known.add(opening.id)
                     extra.append(Hit(opening, hit.score))
         return extra
+
+    def _rest_of_story(self, chosen: list[Hit], hits: list[Hit]) -> list[Hit]:
+        """The other passages at the top of the best passage's story (its first STORY_TOP sentences), scored
+        as the least retrieved passage: retrieval finds the story, and news states who, what and where at its
+        top in sentences that may share few words with the question."""
+        if not chosen:
+            return []
+        article = self.article(chosen[0].passage.article_id)
+        sentences = article.analysis.sentences
+        top = sentences[min(STORY_TOP, len(sentences)) - 1][1] if sentences else 0
+        known = {h.passage.id for h in chosen}
+        floor = min(h.score for h in hits)
+        story = self._store.records.passages_of(article.id)
+        return [Hit(p, floor) for p in story if p.id not in known and p.start < top]
 
     def _generate(
         self, question: Question, best: list[Ranked]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.analysis import analyse
 from index.articles import Article, Passage
 from index.nlp import Entity, entities, parse, syntax
 from index.referent import referent
@@ -650,3 +651,19 @@ def test_sentences_parsed_in_one_batch_read_as_parsed_alone() -> None:
         alone = parse(text)
         assert [(t.lemma_, t.dep_, t.head.i) for t in doc] == [(t.lemma_, t.dep_, t.head.i) for t in alone]
         assert not doc.ents
+
+
+def test_a_surname_is_named_in_full_only_when_the_story_names_one_person_so() -> None:
+    def article(text: str) -> Article:
+        return Article("a", "Library", text, "a.txt", analysis=analyse(text))
+
+    one = (
+        "Mayor Dana Whitcombe opened the new library in Ashford on Friday. "
+        '"It is a great day for readers," said Whitcombe, who grew up in the town.'
+    )
+    said = one.rindex("Whitcombe")
+    assert article(one).name_in_full(said, said + len("Whitcombe")) == "Dana Whitcombe"
+    place = one.index("Ashford")
+    assert article(one).name_in_full(place, place + len("Ashford")) is None  # no person
+    two = one + " Her brother, Sam Whitcombe, cut the ribbon."
+    assert article(two).name_in_full(said, said + len("Whitcombe")) is None  # which Whitcombe?

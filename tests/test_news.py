@@ -1,4 +1,4 @@
-"""Answers over made-up stories of kinds the seeds do not cover (travel, sport), each written so
+"""Answers over made-up stories of kinds the seeds do not cover (travel, sport, a town, a council), each written so
 that the answer sits where real news puts it: in the headline, with the body saying "the lagoon city"
 (real index, spaCy, model)."""
 
@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from qa import Assistant
+from qa.assistant import STORY_TOP
+from qa.retrieve import Hit
 
 STORIES = {
     "lagoon-fee": (
@@ -23,6 +25,25 @@ STORIES = {
         "Albion lost because their goalkeeper was sent off in the 80th minute, and Dara Quinlan scored the "
         "winner with a header eight minutes later to send Harbour Rovers into the county cup final.\n\n"
         "Albion had led through a penalty before the break."
+    ),
+    "library-opens": (
+        "Ashford Opens Its New Library\n\n"
+        "Mayor Dana Whitcombe opened the town's new library on Friday after three years of building work.\n\n"
+        '"It is a great day for readers," said Whitcombe, who grew up in the town.\n\n'
+        "The library holds 40,000 books and a room for local history."
+    ),
+    "riverside-homes": (
+        "Riverside Homes Plan Approved\n\n"
+        "The planning committee approved the Riverside mill plan on Tuesday night after a four-hour meeting.\n\n"
+        "The plan had divided the town for two years. More than 300 people wrote to the council about it.\n\n"
+        "Harlow Developments, which bought the mill in 2021, will build the 240 homes and a park by the water.\n\n"
+        "Residents said the homes would add traffic to Mill Lane. It already jams at school times.\n\n"
+        "Councillor Ruth Abara said the committee had weighed the objections against the need for housing.\n\n"
+        "The committee asked for a new crossing on Mill Lane and a bus stop by the primary school.\n\n"
+        "Traffic on Mill Lane was studied for six months. The study found queues of up to 20 minutes.\n\n"
+        "The study said the new homes would add about 90 cars an hour on Mill Lane at the busiest times.\n\n"
+        "Objectors said the traffic study was out of date. They said queues on Mill Lane would grow longer.\n\n"
+        "Work is due to begin next spring and to finish in 2028."
     ),
 }
 
@@ -50,3 +71,23 @@ def test_a_question_in_the_article_is_never_the_answer(news: Assistant) -> None:
     answer = news.ask("Why did Albion lose the cup tie?")
     assert "goalkeeper was sent off" in answer.text
     assert all(not c.text.endswith("?") for c in answer.citations)
+
+
+def test_a_person_named_by_surname_is_answered_with_the_name_the_story_gives_in_full(news: Assistant) -> None:
+    """The sentence that answers says "Whitcombe"; the story named her in full a paragraph before."""
+    answer = news.ask("Who said it was a great day for readers?")
+    assert answer.short is not None and answer.short.text == "Whitcombe"
+    assert answer.short.full == "Dana Whitcombe" and answer.short.shown == "Whitcombe (Dana Whitcombe)"
+
+
+def test_the_top_of_the_best_story_competes_with_what_retrieval_found(news: Assistant) -> None:
+    """Retrieval finds the story by its later paragraphs (traffic on Mill Lane); who builds the homes is
+    told near its top. Those sentences compete too, scored as the least retrieved passage; the end of a
+    long story does not."""
+    passages = news._store.records.passages_of("riverside-homes")
+    found = passages[-3]
+    extra = news._rest_of_story([Hit(found, 0.9)], [Hit(found, 0.9), Hit(passages[-4], 0.4)])
+    top = news.article("riverside-homes").analysis.sentences[STORY_TOP - 1][1]
+    assert [h.passage for h in extra] == [p for p in passages if p != found and p.start < top]
+    assert any(h.passage.text.startswith("Harlow Developments") for h in extra)
+    assert all(h.score == 0.4 for h in extra) and passages[-1] not in [h.passage for h in extra]

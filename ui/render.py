@@ -42,7 +42,7 @@ def chat_message(answer: Answer) -> str:
         return f"{answer.text}\n\n*The closest passages found are listed beside the chat; none of them answers this.*"
     lines = [answer.text]
     if answer.short:
-        lines.append(f"**Answer:** {answer.short.text} [{answer.short.citation}]")
+        lines.append(f"**Answer:** {answer.short.shown} [{answer.short.citation}]")
     if answer.extractive:
         lines.append("*Quoted from the article.*")
     return "\n\n".join(lines)
@@ -159,7 +159,7 @@ def export_markdown(answers: list[Answer]) -> str:
     for answer in answers:
         lines += [f"## {answer.question}", "", answer.text, ""]
         if answer.short:
-            lines += [f"**Answer:** {answer.short.text} [{answer.short.citation}]", ""]
+            lines += [f"**Answer:** {answer.short.shown} [{answer.short.citation}]", ""]
         if answer.extractive:
             lines += ["*Quoted from the article.*", ""]
         if answer.searched != answer.question:
