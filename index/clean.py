@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.nlp import parse
 from index.read import Line, RawDocument
 
-CLEANING_VERSION = 2  # bump whenever a rule changes: the index rebuilds itself
+CLEANING_VERSION = 3  # bump whenever a rule changes: the index rebuilds itself
 
 _FURNITURE = [
     re.compile(p, re.I)
@@ -73,7 +73,8 @@ def clean(doc: RawDocument) -> CleanArticle:
             continue
         if line.heading is not True and _is_bare_credit(text):
             removed.append(text)
-            if kept and kept[-1].heading is not True and _is_caption(kept[-1].text):
+            # A caption stands above its credit inside the story; above a byline stands the headline.
+            if len(kept) > 1 and kept[-1].heading is not True and _is_caption(kept[-1].text):
                 removed.append(kept.pop().text)
             continue
         key = re.sub(r"\W+", " ", text.lower()).strip()
@@ -97,8 +98,7 @@ def _layout(lines: list[Line], title: str | None, date: str | None, removed: lis
         offset += len(line.text) + 2
     text = "\n\n".join(parts)
     if not title:
-        early = [line.text for line in lines[:_TITLE_SEARCH_LINES] if line.heading]
-        title = early[0] if early else _first_sentence(text)
+        title = _title(lines, text)
     return CleanArticle(title=title, text=text, date=date, headlines=headlines, removed=removed)
 
 
@@ -153,8 +153,20 @@ def _looks_like_headline(text: str) -> bool:
     return capitalized / len(long_words) >= 0.6
 
 
+def _title(lines: list[Line], text: str) -> str:
+    """The headline of a file that does not name one: its first line when that is short (a plain-text
+    story opens with its headline, in Title Case or not), else a line near the top that reads as a heading
+    (a long first line is the story itself), else the first sentence."""
+    if lines and len(lines[0].text.split()) <= _HEADLINE_MAX_WORDS:
+        return lines[0].text
+    early = [line.text for line in lines[:_TITLE_SEARCH_LINES] if line.heading]
+    return early[0] if early else _first_sentence(text)
+
+
 def _first_sentence(text: str) -> str:
-    match = re.search(r"[.!?][\"'”’]?(\s|$)", text)
-    sentence = text[: match.end()].strip() if match else text.split("\n")[0]
+    """The first sentence of the first line (a headline without a full stop does not run into the story)."""
+    line = text.split("\n")[0]
+    match = re.search(r"[.!?][\"'”’]?(\s|$)", line)
+    sentence = line[: match.end()].strip() if match else line
     words = sentence.split()
     return " ".join(words[:25]) + (" ..." if len(words) > 25 else "")

@@ -155,3 +155,26 @@ def test_cleaning_never_loses_a_story_sentence(tmp_path: Path, text: str, story:
         assert sentence in cleaned.text
     for line in clutter:
         assert line not in cleaned.text
+
+
+def test_a_text_story_opening_with_a_short_line_takes_it_as_its_headline(tmp_path: Path) -> None:
+    """Real text exports open with the headline, often in sentence case, then a byline in Title Case."""
+    path = tmp_path / "recall.txt"
+    path.write_text(
+        "Carmaker recalls 90,000 vans over faulty brake sensors\n\n"
+        "Priya Nandra and Tom Pike\n\n"
+        "A carmaker is recalling 90,000 vans because a brake sensor can fail in cold weather.\n",
+        encoding="utf-8",
+    )
+    assert clean(read_article(path)).title == "Carmaker recalls 90,000 vans over faulty brake sensors"
+    path.write_text(
+        "Storm floods coastal towns\n\nAP\n\nA storm flooded three coastal towns overnight.\n", encoding="utf-8"
+    )
+    cleaned = clean(read_article(path))  # "AP" goes as a credit; the headline above it is no caption
+    assert cleaned.title == "Storm floods coastal towns" and cleaned.text.startswith("Storm floods coastal towns")
+    path.write_text(
+        "The council voted on Tuesday night to close the old library on Mill Lane, after a debate that ran for four "
+        "hours and drew a crowd of more than 200 residents to the town hall.\n\nMore than 300 people wrote in.\n",
+        encoding="utf-8",
+    )
+    assert clean(read_article(path)).title.startswith("The council voted on Tuesday night")
