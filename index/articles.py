@@ -8,12 +8,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.text import stem, words
+from index.text import STOPWORDS, stem, words
 
 if TYPE_CHECKING:
     from index.analysis import Analysis
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+# How news addresses anyone ("Ms. Whitcombe"); a title ("Councillor Whitcombe") may mark someone else.
+_HONORIFICS = (["mr"], ["mrs"], ["ms"], ["miss"], ["mx"])
+
+
+def _name_words(name: str) -> list[str]:
+    """A person's name as words, without a generational suffix: "Martin Luther King Jr." ends in "king"."""
+    found = words(name)
+    return found[:-1] if len(found) > 1 and found[-1] in _NAME_SUFFIXES else found
 
 
 @dataclass(frozen=True)
@@ -35,22 +44,32 @@ class Article:
         found = self._stems[at] if at < len(self._stems) else ""
         return found == prefix if whole else found.startswith(prefix)
 
-    def name_in_full(self, start: int, end: int) -> str | None:
+    def full_name(self, start: int, end: int) -> str | None:
         """The whole name of the person text[start:end] names by surname alone, as the story writes it
-        elsewhere ("Scarlett Johansson" for "Johansson"); None when it names no one so, or two people
-        ("Joe Biden" and "Hunter Biden" for "Biden")."""
-        said = [w.removesuffix("'s") for w in words(self.text[start:end])]
-        if len(said) != 1 or self.analysis is None:
+        elsewhere ("Dana Whitcombe" for "Whitcombe"). None when it names no one so, or when the surname may
+        stand for someone else: two people written in full ("Jo Hart", "Sam Hart"), or one it titles
+        ("Mayor Hart" in a story about Jo Hart: perhaps a relative never named in full)."""
+        if self.analysis is None or not any(e.label == "PERSON" for e in self.analysis.entities_in(start, end)):
             return None
-        if not any(e.label == "PERSON" for e in self.analysis.entities_in(start, end)):
+        said = _name_words(_POSSESSIVE.sub("", self.text[start:end]))
+        if len(said) != 1:
             return None
-        found = {}
+        found: dict[tuple[str, str], str] = {}
         for entity in self.analysis.entities:
             name = _POSSESSIVE.sub("", self.text[entity.start : entity.end])
-            written = [w.removesuffix("'s") for w in words(name)]
+            written = _name_words(name)
             if entity.label == "PERSON" and len(written) > 1 and written[-1] == said[0]:
-                found.setdefault(" ".join(written), name)
-        return next(iter(found.values())) if len(found) == 1 else None
+                found.setdefault((written[0], written[-1]), name)
+        if len(found) != 1:
+            return None
+        name = next(iter(found.values()))
+        given = _name_words(name)[-2]
+        surname = re.escape(_POSSESSIVE.sub("", self.text[start:end]))
+        for before in re.findall(rf"([\w.'’-]+) {surname}\b", self.text):
+            said_before = words(before)
+            if before[:1].isupper() and before.lower() not in STOPWORDS and said_before not in ([given], *_HONORIFICS):
+                return None
+        return name
 
     @cached_property
     def _stems(self) -> tuple[str, ...]:

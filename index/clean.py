@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.nlp import parse
 from index.read import Line, RawDocument
 
-CLEANING_VERSION = 3  # bump whenever a rule changes: the index rebuilds itself
+CLEANING_VERSION = 4  # bump whenever a rule changes: the index rebuilds itself
 
 _FURNITURE = [
     re.compile(p, re.I)
@@ -37,6 +37,8 @@ _DATE_LINE = re.compile(r"^(published|updated|posted|date)(\s+on)?\s*:?\s*(?P<da
 _DATE_VALUE = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4}|\d{1,2}/\d{1,2}/\d{4}"
 )
+# A first line that is no headline: a byline, a time stamp, a date alone.
+_NO_HEADLINE = re.compile(rf"^(by|updated|published|posted)\b|^({_DATE_VALUE.pattern})$", re.I)
 _TERMINAL = re.compile(r"[.!?:;,][\"'”’)\]]*$")
 _CREDIT_MAX_WORDS = 3
 _CAPTION_MAX_WORDS = 12
@@ -84,10 +86,11 @@ def clean(doc: RawDocument) -> CleanArticle:
         seen.add(key)
         heading = line.heading if line.heading is not None else _looks_like_headline(text)
         kept.append(Line(text, heading))
-    return _layout(kept, doc.title, date, removed)
+    plain = all(line.heading is None for line in doc.lines)  # a text file: nothing marks its headline
+    return _layout(kept, doc.title, date, removed, plain)
 
 
-def _layout(lines: list[Line], title: str | None, date: str | None, removed: list[str]) -> CleanArticle:
+def _layout(lines: list[Line], title: str | None, date: str | None, removed: list[str], plain: bool) -> CleanArticle:
     parts: list[str] = []
     headlines: list[tuple[int, int]] = []
     offset = 0
@@ -98,7 +101,7 @@ def _layout(lines: list[Line], title: str | None, date: str | None, removed: lis
         offset += len(line.text) + 2
     text = "\n\n".join(parts)
     if not title:
-        title = _title(lines, text)
+        title = _title(lines, text, plain)
     return CleanArticle(title=title, text=text, date=date, headlines=headlines, removed=removed)
 
 
@@ -153,14 +156,14 @@ def _looks_like_headline(text: str) -> bool:
     return capitalized / len(long_words) >= 0.6
 
 
-def _title(lines: list[Line], text: str) -> str:
-    """The headline of a file that does not name one: its first line when that is short (a plain-text
-    story opens with its headline, in Title Case or not), else a line near the top that reads as a heading
-    (a long first line is the story itself), else the first sentence."""
-    if lines and len(lines[0].text.split()) <= _HEADLINE_MAX_WORDS:
-        return lines[0].text
-    early = [line.text for line in lines[:_TITLE_SEARCH_LINES] if line.heading]
-    return early[0] if early else _first_sentence(text)
+def _title(lines: list[Line], text: str, plain: bool) -> str:
+    """The headline of a file that does not name one: a text file's first line when that is short (a
+    plain-text story opens with its headline, in Title Case or not), else a line near the top that reads as
+    a heading (a long first line is the story itself), else the first sentence; never a byline or a date."""
+    first = lines[:1] if plain and lines and len(lines[0].text.split()) <= _HEADLINE_MAX_WORDS else []
+    early = [line for line in lines[:_TITLE_SEARCH_LINES] if line.heading]
+    found = next((line.text for line in first + early if not _NO_HEADLINE.search(line.text)), None)
+    return found or _first_sentence(text)
 
 
 def _first_sentence(text: str) -> str:

@@ -28,12 +28,12 @@ class ShortAnswer:
     end: int
     citation: int
     # The person's whole name where the cited words are a surname the story writes in full elsewhere
-    # ("Scarlett Johansson" for "Johansson"): who the answer is, without re-reading the story.
+    # ("Dana Whitcombe" for "Whitcombe"): who the answer is, without re-reading the story.
     full: str | None = None
 
     @property
     def shown(self) -> str:
-        """How the answer reads on the page and in an export: "Johansson (Scarlett Johansson)"."""
+        """How the answer reads on the page and in an export: "Whitcombe (Dana Whitcombe)"."""
         return f"{self.text} ({self.full})" if self.full else self.text
 
 

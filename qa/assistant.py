@@ -33,7 +33,7 @@ from qa.prompt import build_messages
 from qa.question import NAMED, Question, analyse_question
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
-from qa.short import short_answer
+from qa.short import leaves_unnamed, short_answer
 from qa.verify import MARKER, names_asked_for, problem
 
 if TYPE_CHECKING:
@@ -231,6 +231,8 @@ class Assistant:
                 # The best sentences name no one where the question points ("which university"): no answer.
                 yield from _abstain(question, searched, sources, timings, started)
                 return
+            if short is None and leaves_unnamed(analysed, quoted[0].read):
+                quoted = self._under_headline(quoted)
             citations = [self._citation(r.hit.passage, r.hit.score) for r in quoted]
             quote = " ".join(
                 _with_marker(" ".join(r.hit.passage.text.split()), f"[{i}]") for i, r in enumerate(quoted, start=1)
@@ -238,8 +240,8 @@ class Assistant:
             pieces = [quote]
             timings["first_text"] = perf_counter() - started
             yield from (Text(piece) for piece, _, _ in _pieces(quote, []))
-        if short:  # "Johansson" is "Scarlett Johansson"
-            short = replace(short, full=self.article(short.article_id).name_in_full(short.start, short.end))
+        if short:  # "Whitcombe" is "Dana Whitcombe"
+            short = replace(short, full=self.article(short.article_id).full_name(short.start, short.end))
         timings["total"] = perf_counter() - started
         answer = Answer(
             "".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings, short
@@ -310,9 +312,20 @@ class Assistant:
         sentences = article.analysis.sentences
         top = sentences[min(STORY_TOP, len(sentences)) - 1][1] if sentences else 0
         known = {h.passage.id for h in chosen}
-        floor = min(h.score for h in hits)
+        floor = min((h.score for h in hits), default=0.0)
         story = self._store.records.passages_of(article.id)
-        return [Hit(p, floor) for p in story if p.id not in known and p.start < top]
+        return [Hit(p, floor) for p in story if p.id not in known and p.end <= top]
+
+    def _under_headline(self, quoted: list[Ranked]) -> list[Ranked]:
+        """The quote with its story's headline in front, unless quoted already: the headline names what the
+        first sentence speaks of without naming ("Lantern Night returns to Ashford" over "The festival drew
+        40,000 people")."""
+        first = quoted[0].hit
+        head = self._headline(first.passage)
+        spans = tuple((r.hit.passage.article_id, r.hit.passage.start, r.hit.passage.end) for r in quoted)
+        if head is None or _overlaps(head, spans):
+            return quoted
+        return [Ranked(quoted[0].score, Hit(head, first.score), head.text, []), *quoted]
 
     def _generate(
         self, question: Question, best: list[Ranked]
@@ -537,9 +550,11 @@ def abstention(question: str) -> str:
 
 
 def _with_marker(sentence: str, labels: str) -> str:
-    """Put citation labels before the sentence's closing punctuation: 'in Moscow [1].'"""
+    """Put citation labels before the sentence's closing punctuation: 'in Moscow [1].' A headline quoted
+    as a sentence gets a full stop."""
     end = re.search(r"[.!?]?[\"'”’]?$", sentence)
-    return f"{sentence[: end.start()]} {labels}{sentence[end.start() :]}"
+    stop = sentence[end.start() :] or "."
+    return f"{sentence[: end.start()]} {labels}{stop}"
 
 
 _ASKS = re.compile(r"\?\s*$")  # a sentence that ends by asking (not one quoting a question or a title)

@@ -84,6 +84,22 @@ def short_answer(
     return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
 
 
+def leaves_unnamed(question: Question, sentence: str) -> bool:
+    """Whether the sentence speaks of the thing asked for without naming it ("The festival drew 40,000
+    people" for "Which festival ...?", "the famed Italian destination"): news names it once, often in the
+    headline, and then says "the festival"."""
+    nouns = _nouns(question, parse(sentence))
+    return bool(nouns) and not any(_named(noun) for noun in nouns)
+
+
+def _named(noun: Token) -> bool:
+    """Whether a proper noun names the noun: itself, one it carries ("the Lantern Night festival") or one
+    set beside it ("Lantern Night, the town's festival"); not its owner ("Europe's largest festival")."""
+    beside = [noun.head] if noun.dep_ == "appos" else []
+    beside += [c for c in noun.children if c.dep_ in ("compound", "appos")]
+    return noun.pos_ == "PROPN" or any(t.pos_ == "PROPN" for t in beside)
+
+
 def _last_word(text: str) -> str | None:
     found = words(text)
     return found[-1] if found else None

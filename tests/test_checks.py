@@ -13,7 +13,7 @@ from qa.assistant import MIN_SIMILARITY, Ranked, _drawn_on, _focus, _sentence_ca
 from qa.evidence import fills_slot, misplaces_role, names_in_full, new_names, supports
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
-from qa.short import short_answer
+from qa.short import leaves_unnamed, short_answer
 from qa.verify import problem, unsupported_facts
 
 ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
@@ -662,8 +662,30 @@ def test_a_surname_is_named_in_full_only_when_the_story_names_one_person_so() ->
         '"It is a great day for readers," said Whitcombe, who grew up in the town.'
     )
     said = one.rindex("Whitcombe")
-    assert article(one).name_in_full(said, said + len("Whitcombe")) == "Dana Whitcombe"
+    assert article(one).full_name(said, said + len("Whitcombe")) == "Dana Whitcombe"
     place = one.index("Ashford")
-    assert article(one).name_in_full(place, place + len("Ashford")) is None  # no person
+    assert article(one).full_name(place, place + len("Ashford")) is None  # no person
     two = one + " Her brother, Sam Whitcombe, cut the ribbon."
-    assert article(two).name_in_full(said, said + len("Whitcombe")) is None  # which Whitcombe?
+    assert article(two).full_name(said, said + len("Whitcombe")) is None  # which Whitcombe?
+    addressed = one + " Ms. Whitcombe cut the ribbon."  # how news addresses anyone: the same person
+    assert article(addressed).full_name(said, said + len("Whitcombe")) == "Dana Whitcombe"
+    titled = one + " Councillor Whitcombe, her husband, did not attend."
+    assert article(titled).full_name(said, said + len("Whitcombe")) is None  # perhaps another Whitcombe
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unnamed"),
+    [
+        ("Which festival ended this week?", "The festival drew 40,000 people.", True),
+        ("Which destination doubled its fee?", "The famed Italian destination will charge 10 euros.", True),
+        ("Which festival ended this week?", "Europe's largest festival ended on Sunday.", True),  # its owner
+        ("Which festival ended this week?", "The Lantern Night festival ended on Sunday.", False),
+        ("Which festival ended this week?", "Lantern Night, the town's festival, ended on Sunday.", False),
+        ("Which festival ended this week?", "Thousands came to pray on Sunday.", False),  # says nothing of it
+        ("What did the council approve?", "The council approved the plan.", False),  # asks for no noun
+    ],
+)
+def test_a_sentence_can_speak_of_the_thing_asked_for_without_naming_it(
+    question: str, sentence: str, unnamed: bool
+) -> None:
+    assert leaves_unnamed(Q(question), sentence) is unnamed

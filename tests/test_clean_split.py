@@ -167,11 +167,12 @@ def test_a_text_story_opening_with_a_short_line_takes_it_as_its_headline(tmp_pat
         encoding="utf-8",
     )
     assert clean(read_article(path)).title == "Carmaker recalls 90,000 vans over faulty brake sensors"
-    path.write_text(
-        "Storm floods coastal towns\n\nAP\n\nA storm flooded three coastal towns overnight.\n", encoding="utf-8"
-    )
-    cleaned = clean(read_article(path))  # "AP" goes as a credit; the headline above it is no caption
-    assert cleaned.title == "Storm floods coastal towns" and cleaned.text.startswith("Storm floods coastal towns")
+    path.write_text("Record crowds at harvest fair\n\nAP\n\nThe harvest fair drew 12,000 people.\n", encoding="utf-8")
+    cleaned = clean(read_article(path))  # "AP" goes as a credit; the headline above it is no photo caption
+    assert cleaned.title == "Record crowds at harvest fair" and cleaned.text.startswith("Record crowds")
+    for first in ("By Priya Nandra", "Updated 3 hours ago", "March 3, 2024"):
+        path.write_text(f"{first}\n\nHarvest Fair Draws Record Crowds\n\nThe fair drew 12,000.\n", encoding="utf-8")
+        assert clean(read_article(path)).title == "Harvest Fair Draws Record Crowds"
     path.write_text(
         "The council voted on Tuesday night to close the old library on Mill Lane, after a debate that ran for four "
         "hours and drew a crowd of more than 200 residents to the town hall.\n\nMore than 300 people wrote in.\n",

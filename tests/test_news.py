@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from index.articles import Passage
 from qa import Assistant
-from qa.assistant import STORY_TOP
+from qa.assistant import STORY_TOP, Ranked
 from qa.retrieve import Hit
 
 STORIES = {
@@ -82,12 +83,27 @@ def test_a_person_named_by_surname_is_answered_with_the_name_the_story_gives_in_
 
 def test_the_top_of_the_best_story_competes_with_what_retrieval_found(news: Assistant) -> None:
     """Retrieval finds the story by its later paragraphs (traffic on Mill Lane); who builds the homes is
-    told near its top. Those sentences compete too, scored as the least retrieved passage; the end of a
-    long story does not."""
+    told near its top. The passages in its first STORY_TOP sentences compete too, scored as the least
+    retrieved passage; the end of a long story does not."""
     passages = news._store.records.passages_of("riverside-homes")
-    found = passages[-3]
+    found = passages[-3]  # "The study said the new homes would add about 90 cars ..."
     extra = news._rest_of_story([Hit(found, 0.9)], [Hit(found, 0.9), Hit(passages[-4], 0.4)])
-    top = news.article("riverside-homes").analysis.sentences[STORY_TOP - 1][1]
-    assert [h.passage for h in extra] == [p for p in passages if p != found and p.start < top]
-    assert any(h.passage.text.startswith("Harlow Developments") for h in extra)
-    assert all(h.score == 0.4 for h in extra) and passages[-1] not in [h.passage for h in extra]
+    assert STORY_TOP == 12  # the headline and eight paragraphs; the eighth is the one found
+    opening = ["The planning", "The plan", "Harlow Developments,", "Residents said", "Councillor Ruth", "The committee"]
+    assert [" ".join(h.passage.text.split()[:2]) for h in extra] == [*opening, "Traffic on"]
+    assert all(h.score == 0.4 for h in extra)
+
+
+def test_a_quote_naming_the_thing_asked_for_only_as_the_destination_carries_its_headline(news: Assistant) -> None:
+    """Asked which destination, "the famed Italian destination" answers only under its headline."""
+    article = news.article("lagoon-fee")
+    start = article.text.index("The famed Italian destination")
+    end = article.text.index(".", start) + 1
+    sentence = Passage("lagoon-fee", start, end, article.text[start:end], article.title)
+    quoted = [Ranked(1.0, Hit(sentence, 0.8), sentence.text, [])]
+    shown = news._under_headline(quoted)
+    assert [r.hit.passage.text for r in shown] == [article.title, sentence.text]
+    both = [*quoted, shown[0]]
+    assert news._under_headline(both) == both  # the headline is quoted once
+    answer = news.ask("Which destination will charge day visitors 10 euros?")
+    assert answer.text.startswith("Venice Doubles Its Entry Fee for Day Trippers [1].")
