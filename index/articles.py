@@ -8,15 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.text import STOPWORDS, stem, words
+from index.text import stem, words
 
 if TYPE_CHECKING:
     from index.analysis import Analysis
 
 _POSSESSIVE = re.compile(r"['’]s$")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-# How news addresses anyone ("Ms. Whitcombe"); a title ("Councillor Whitcombe") may mark someone else.
-_HONORIFICS = (["mr"], ["mrs"], ["ms"], ["miss"], ["mx"])
 
 
 def _name_words(name: str) -> list[str]:
@@ -46,9 +44,8 @@ class Article:
 
     def full_name(self, start: int, end: int) -> str | None:
         """The whole name of the person text[start:end] names by surname alone, as the story writes it
-        elsewhere ("Dana Whitcombe" for "Whitcombe"). None when it names no one so, or when the surname may
-        stand for someone else: two people written in full ("Jo Hart", "Sam Hart"), or one it titles
-        ("Mayor Hart" in a story about Jo Hart: perhaps a relative never named in full)."""
+        elsewhere ("Dana Whitcombe" for "Whitcombe"); None when it names no one so, or two people ("Jo
+        Hart" and "Sam Hart": news names each person in full once, so a relative shows here too)."""
         if self.analysis is None or not any(e.label == "PERSON" for e in self.analysis.entities_in(start, end)):
             return None
         said = _name_words(_POSSESSIVE.sub("", self.text[start:end]))
@@ -60,16 +57,7 @@ class Article:
             written = _name_words(name)
             if entity.label == "PERSON" and len(written) > 1 and written[-1] == said[0]:
                 found.setdefault((written[0], written[-1]), name)
-        if len(found) != 1:
-            return None
-        name = next(iter(found.values()))
-        given = _name_words(name)[-2]
-        surname = re.escape(_POSSESSIVE.sub("", self.text[start:end]))
-        for before in re.findall(rf"([\w.'’-]+) {surname}\b", self.text):
-            said_before = words(before)
-            if before[:1].isupper() and before.lower() not in STOPWORDS and said_before not in ([given], *_HONORIFICS):
-                return None
-        return name
+        return next(iter(found.values())) if len(found) == 1 else None
 
     @cached_property
     def _stems(self) -> tuple[str, ...]:

@@ -223,7 +223,9 @@ def analyse_question(text: str) -> Question:
 
 # Dependency labels of a verb's doer and of what it is done to (a passive's subject), in spaCy's English scheme.
 AGENT = frozenset({"nsubj", "csubj"})
-PATIENT = frozenset({"dobj", "nsubjpass"})
+# A passive's subject is what is given or to whom: "was awarded the medal" asks for "Okafor" of "awarded
+# Okafor the medal" (spaCy's "dative").
+PATIENT = frozenset({"dobj", "nsubjpass", "dative"})
 SAME = "same"  # the relation of "Hart" to "spokesperson" in "the spokesperson is Hart", "Hart, the spokesperson"
 
 
