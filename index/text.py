@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from wordfreq import zipf_frequency
+
 STOPWORDS = frozenset(
     """
 a about above according after again against all also am an and any anything are aren't as at be been before
@@ -122,6 +124,17 @@ def says(text: str, phrase: str) -> bool:
 def content_words(text: str) -> list[str]:
     """The words that carry meaning (no stopwords, no question words), each once, in order."""
     return list(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1))
+
+
+# Words at least this common in English ("the", "of": 7 on wordfreq's Zipf scale) say nothing of a subject.
+COMMONEST_ZIPF = 7.0
+
+
+def rarity(word: str) -> float:
+    """How much a word tells of what a text is about: how much rarer it is in English than the commonest
+    words (wordfreq's Zipf scale, from its bundled tables). "cholera" says more than "killed", a name more
+    than "week", whatever the size of the archive (a small one's own counts are chance)."""
+    return max(0.0, COMMONEST_ZIPF - zipf_frequency(word, "en"))
 
 
 def content_terms(text: str) -> set[str]:

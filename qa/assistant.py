@@ -26,7 +26,17 @@ from index.split import sentence_spans
 from index.store import Store, StoreConfig
 from index.text import content_terms, dates, normalize, numbers, says, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
-from qa.evidence import CONTEXT_BEFORE, misplaces_role, names_in_full, place_score, sentence_score, slot_score, supports
+from qa.evidence import (
+    CONTEXT_BEFORE,
+    MIN_COVERAGE,
+    coverage,
+    misplaces_role,
+    names_in_full,
+    place_score,
+    sentence_score,
+    slot_score,
+    supports,
+)
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
@@ -188,6 +198,8 @@ class Assistant:
         kind = analysed.kind
         for_search = replace(analysed, text=searched)
         supporting = [h for h in hits + nearby if self._supports(for_search, h.passage)]
+        if searched == question:  # a follow-up leans on the story of the last answer
+            supporting = self._on_subject(analysed, supporting)
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
         chosen += self._rest_of_quote(chosen)
@@ -247,6 +259,12 @@ class Assistant:
             "".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings, short
         )
         yield Final(answer)
+
+    def _on_subject(self, question: Question, hits: list[Hit]) -> list[Hit]:
+        """The hits whose story writes enough of the question's words (`coverage`, MIN_COVERAGE)."""
+        stories = {h.passage.article_id for h in hits}
+        about = {s for s in stories if coverage(question, self.article(s)) >= MIN_COVERAGE}
+        return [h for h in hits if h.passage.article_id in about]
 
     def _nearby(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
         """A follow-up is often answered right next to the last answer: the passages around the last

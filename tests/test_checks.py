@@ -8,9 +8,9 @@ from index.analysis import analyse
 from index.articles import Article, Passage
 from index.nlp import Entity, entities, parse, syntax
 from index.referent import referent
-from index.text import dates, normalize, says, words
+from index.text import dates, normalize, rarity, says, words
 from qa.assistant import MIN_SIMILARITY, Ranked, _drawn_on, _focus, _sentence_case, _shortenings, _unlike
-from qa.evidence import fills_slot, misplaces_role, names_in_full, new_names, supports
+from qa.evidence import MIN_COVERAGE, coverage, fills_slot, misplaces_role, names_in_full, new_names, supports
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
 from qa.short import leaves_unnamed, short_answer
@@ -127,6 +127,16 @@ def test_a_story_must_write_every_word_of_a_name_the_question_gives_in_full() ->
     assert names_in_full(Q("What did Leeds City Council bid for?"), games)
     band = Article("c", "t", "The bandleader backed it.", "p")  # initials are a word, not its start
     assert not names_in_full(Q("Why did Bank of America leave the bid?"), band)
+
+
+def test_a_story_must_write_most_of_what_the_question_says_weighed_by_rarity() -> None:
+    """Another outbreak's story writes "killed" and "billions" but not "cholera" or "bacteria", the rarer words
+    that tell which outbreak is asked about; asked about its own, the same story answers."""
+    assert rarity("cholera") > rarity("killed") > rarity("week") > rarity("the") == 0
+    story = Article("d", "t", "A virus has killed billions of starfish along the Pacific coast, scientists said.", "p")
+    assert coverage(Q("A cholera-related bacteria has killed billions of which sea creature?"), story) < MIN_COVERAGE
+    asked = Q("Which sea creature has a virus killed by the billions along the Pacific coast?")
+    assert coverage(asked, story) >= MIN_COVERAGE
 
 
 def test_words_read_abbreviations_and_possessives_as_news_writes_them_either_way() -> None:

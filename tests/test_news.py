@@ -67,6 +67,14 @@ def test_a_name_given_only_in_the_headline_answers(news: Assistant) -> None:
     assert cited.article_id == "lagoon-fee" and cited.start == 0
 
 
+def test_a_story_on_a_neighbouring_subject_does_not_answer(news: Assistant) -> None:
+    """The library story says which town opened a library; nothing here says whose library flooded."""
+    opened = news.ask("Which town opened a new library on Friday?")
+    assert not opened.abstained and "Ashford" in opened.text
+    flooded = news.ask("Which town's library was flooded by a burst water main?")
+    assert flooded.abstained and not flooded.citations
+
+
 def test_a_question_in_the_article_is_never_the_answer(news: Assistant) -> None:
     """A subheading that asks the very question shares all its words, and answers nothing."""
     answer = news.ask("Why did Albion lose the cup tie?")
