@@ -33,6 +33,7 @@ from qa.evidence import (
     misplaces_role,
     names_in_full,
     place_score,
+    restates,
     sentence_score,
     slot_score,
     supports,
@@ -419,7 +420,8 @@ class Assistant:
         (`sentence_score`), its passage's retrieval score and its place in its article (`place_score`), what
         it puts in the question's slot (`slot_score`), plus its MiniLM similarity to the question; ties go
         to the better-retrieved passage. Sentences in `said` (already cited) are left out unless nothing else
-        is left, and so are sentences giving the post asked about to another place (`misplaces_role`).
+        is left, and so are sentences giving the post asked about to another place (`misplaces_role`) and
+        sentences that only restate the question (`restates`).
         """
         candidates: list[Ranked] = []
         for rank, hit in enumerate(chosen):
@@ -438,6 +440,8 @@ class Assistant:
                     continue
                 entities = article.analysis.entities_in(start, end)
                 read, read_entities = _read_with(person, sentence, entities)
+                if restates(question, read):
+                    continue
                 answers = question.answers(text, entities)
                 if hit.passage.text == hit.passage.section:  # a headline: its capitals mark no names
                     if question.labels and not answers:

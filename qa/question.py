@@ -23,7 +23,13 @@ _START = r"(?:^|(?<=[.?!]\s))\s*"  # of the question, or of its sentence after a
 KINDS = (
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("number", re.compile(r"\b(how many|how much|what number|how old|what age|what percentage)\b", re.I)),
-    ("date", re.compile(rf"{_START}(when)\b|\b(what|which) (year|date|day|month|time)\b|\bwhen did\b", re.I)),
+    (
+        "date",
+        re.compile(
+            rf"{_START}(when)\b|\b(what|which) (year|date|day|month|time)\b|\bwhen did\b|\b(since|until|by) when\b",
+            re.I,
+        ),
+    ),
     ("reason", re.compile(rf"{_START}(and )?why\b|\bwhat (was|is) the reason\b|\bwhy did\b|\bwhy was\b", re.I)),
     ("name", re.compile(r"\bnames? of\b|\bwhat (is|was) it called\b", re.I)),
     (
@@ -102,6 +108,8 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
 }
 _WH = {"which", "what", "whose"}
 _PARTITIVE = {"of", "the", "these", "those", "following"}
+# "What type of infection" asks for an infection: these nouns only say that a kind of the next one is asked for.
+_KIND_OF = {"type", "kind", "sort", "variety"}
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
@@ -279,8 +287,8 @@ def _offers_choices(doc: Doc) -> bool:
 
 def _asked_noun(doc: Doc) -> str | None:
     """The noun after "which"/"what"/"whose" that says what is asked for: "state" of "from which US state",
-    "show" of "on which Russian talk show", "broadcaster" of "which broadcaster's journalists", "numbers"
-    of "whose phone numbers"."""
+    "infection" of "what type of infection", "show" of "on which Russian talk show", "broadcaster" of
+    "which broadcaster's journalists", "numbers" of "whose phone numbers"."""
     for i, token in enumerate(doc):
         if token.lower_ not in _WH:
             continue
@@ -288,6 +296,8 @@ def _asked_noun(doc: Doc) -> str | None:
         start = i + 1
         while start < len(doc) and doc[start].lower_ in _PARTITIVE:  # "which of the following companies"
             start += 1
+        if start + 1 < len(doc) and doc[start].lemma_.lower() in _KIND_OF and doc[start + 1].lower_ == "of":
+            start += 2
         for word in doc[start : start + 4]:
             # "which MP", not "General" of "which General Motors model"
             if word.pos_ == "NOUN" or (word.pos_ == "PROPN" and word.lower_ in NOUN_LABELS and word.dep_ != "compound"):

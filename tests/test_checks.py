@@ -10,7 +10,17 @@ from index.nlp import Entity, entities, parse, syntax
 from index.referent import referent
 from index.text import dates, normalize, rarity, says, words
 from qa.assistant import MIN_SIMILARITY, Ranked, _drawn_on, _focus, _sentence_case, _shortenings, _unlike
-from qa.evidence import MIN_COVERAGE, coverage, fills_slot, misplaces_role, names_in_full, new_names, supports
+from qa.evidence import (
+    MIN_COVERAGE,
+    coverage,
+    fills_slot,
+    holds_answer,
+    misplaces_role,
+    names_in_full,
+    new_names,
+    restates,
+    supports,
+)
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
 from qa.short import leaves_unnamed, short_answer
@@ -36,6 +46,8 @@ ENVOY = "Peskov shares the concerns of Russia's Ambassador to the US Anatoly Ant
         ("How many Russians is France expelling?", "number"),
         ("How long had the operation been going on?", "duration"),
         ("In what year was Maria Butina born?", "date"),
+        ("She has served as prime minister since when?", "date"),
+        ("The plant will be closed until when?", "date"),
         ("Why was Beseda sent to prison?", "reason"),
         ("Who is the Kremlin spokesperson?", "person"),
         ("Who is Andrei Soldatov?", "other"),  # a description, not a name, answers this
@@ -61,6 +73,8 @@ ENVOY = "Peskov shares the concerns of Russia's Ambassador to the US Anatoly Ant
         ("Which of these companies won the contract?", "name"),
         ("Which model plays the singer in the video?", "name"),
         ("Which General Motors model was recalled?", "name"),  # a fashion model is a person, a car model no one
+        ("What type of vehicle was recalled?", "name"),  # a kind of vehicle: a vehicle's name answers
+        ("Which kind of ship did the Navy rename?", "name"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:
@@ -139,6 +153,17 @@ def test_a_story_must_write_most_of_what_the_question_says_weighed_by_rarity() -
     assert coverage(asked, story) >= MIN_COVERAGE
 
 
+def test_a_sentence_that_only_restates_the_question_answers_nothing() -> None:
+    """A headline that repeats the question's words with a common verb says nothing of what is asked; a
+    sentence adding a rarer word, a name or a number does."""
+    infection = Q("Pope Francis was recently hospitalized for what type of infection?")
+    assert restates(infection, "Pope Francis remains hospitalized.")
+    assert not restates(infection, "Pope Francis remains hospitalized with double pneumonia.")
+    since = Q("Jacinda Ardern has served as New Zealand's prime minister since when?")
+    assert not restates(since, "Ardern has served as prime minister since 2017.")
+    assert not restates(Q("Who opened the new library?"), "Dana Whitcombe opened the new library.")
+
+
 def test_words_read_abbreviations_and_possessives_as_news_writes_them_either_way() -> None:
     assert words("The U.S. and the U.K at 5 p.m.") == ["the", "us", "and", "the", "uk", "at", "5", "pm"]
     assert normalize("Nepal’s national parks") == "nepal national parks"
@@ -158,6 +183,19 @@ def test_a_passage_must_hold_the_kind_of_answer_asked_for() -> None:
     )
     assert not supports(Q("In which French city was it uncovered?"), "The operation was uncovered in France.", "")
     assert supports(Q("In which French city was it uncovered?"), "The operation was uncovered in Lyon.", "")
+
+
+def test_a_name_labelled_another_kind_names_no_one() -> None:
+    """Capitals mark names a small model's labels miss, but asked for someone, not a name it labels
+    another kind: a Super Bowl champion is no player's name. Its number labels are not so sure: "30 days"
+    is a date to it and still answers "how many days"."""
+    player = Q("Which NFL player says he lost more than 100 pounds on a water fast?")
+    unnamed = "A former NFL Super Bowl champion says he lost more than 100 pounds during a 40-day fast."
+    assert holds_answer(player, unnamed) and not holds_answer(player, unnamed, list(entities(unnamed)))
+    named = "Russell Okung, an alum of the 2014 Super Bowl team, lost more than 100 pounds."
+    assert holds_answer(player, named, list(entities(named)))
+    days = "The Justice Department has 30 days to release the files."
+    assert holds_answer(Q("How many days was the department given to release the files?"), days, list(entities(days)))
 
 
 @pytest.mark.parametrize(
