@@ -218,6 +218,11 @@ class Records:
             )
         return list(rows)
 
+    def written(self, terms: list[str]) -> set[str]:
+        """The terms some passage holds (as FTS5 stems them): a word no story writes tells none apart."""
+        query = "SELECT 1 FROM keywords WHERE keywords MATCH ? LIMIT 1"
+        return {t for t in terms if self._db.execute(query, (_phrase(t),)).fetchone()}
+
     def _informative(self, terms: list[str]) -> list[str]:
         """The terms that are not common (COMMON_SHARE, COMMON_FLOOR), or all of them when every one is.
         Counting stops at the cap, so a common term costs a bounded scan."""

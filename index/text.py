@@ -126,6 +126,11 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1))
 
 
+def content_terms(text: str) -> set[str]:
+    """Stems of the words that carry meaning."""
+    return {stem(w) for w in content_words(text)}
+
+
 # Words at least this common in English ("the", "of": 7 on wordfreq's Zipf scale) say nothing of a subject.
 COMMONEST_ZIPF = 7.0
 
@@ -133,13 +138,9 @@ COMMONEST_ZIPF = 7.0
 def rarity(word: str) -> float:
     """How much a word tells of what a text is about: how much rarer it is in English than the commonest
     words (wordfreq's Zipf scale, from its bundled tables). "cholera" says more than "killed", a name more
-    than "week", whatever the size of the archive (a small one's own counts are chance)."""
+    than "week", whatever the size of the archive (a small one's own counts are chance). A word wordfreq does
+    not know (a misspelling, a new name) weighs the most: whether any story writes it is for the caller."""
     return max(0.0, COMMONEST_ZIPF - zipf_frequency(word, "en"))
-
-
-def content_terms(text: str) -> set[str]:
-    """Stems of the words that carry meaning."""
-    return {stem(w) for w in content_words(text)}
 
 
 _MONTHS = [m.capitalize() for m in CALENDAR[:12]]

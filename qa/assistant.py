@@ -199,7 +199,7 @@ class Assistant:
         kind = analysed.kind
         for_search = replace(analysed, text=searched)
         supporting = [h for h in hits + nearby if self._supports(for_search, h.passage)]
-        if searched == question:  # a follow-up leans on the story of the last answer
+        if searched == question:  # asked on its own: a follow-up leans on the story of the last answer
             supporting = self._on_subject(analysed, supporting)
         timings: dict[str, float] = {"retrieval": perf_counter() - started}
         chosen = supporting[:CANDIDATE_PASSAGES] + [h for h in supporting[CANDIDATE_PASSAGES:] if h in nearby]
@@ -264,7 +264,8 @@ class Assistant:
     def _on_subject(self, question: Question, hits: list[Hit]) -> list[Hit]:
         """The hits whose story writes enough of the question's words (`coverage`, MIN_COVERAGE)."""
         stories = {h.passage.article_id for h in hits}
-        about = {s for s in stories if coverage(question, self.article(s)) >= MIN_COVERAGE}
+        written = self._store.records.written(list(question.weights))
+        about = {s for s in stories if coverage(question, self.article(s), written) >= MIN_COVERAGE}
         return [h for h in hits if h.passage.article_id in about]
 
     def _nearby(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
@@ -440,7 +441,7 @@ class Assistant:
                     continue
                 entities = article.analysis.entities_in(start, end)
                 read, read_entities = _read_with(person, sentence, entities)
-                if restates(question, read):
+                if restates(question, read, read_entities):
                     continue
                 answers = question.answers(text, entities)
                 if hit.passage.text == hit.passage.section:  # a headline: its capitals mark no names

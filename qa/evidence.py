@@ -29,7 +29,7 @@ from index.text import (
     stem,
     words,
 )
-from qa.question import AGENT, PATIENT, SAME, Question
+from qa.question import AGENT, NO_ONE, PATIENT, SAME, Question
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -73,15 +73,15 @@ def holds_answer(question: Question, text: str, entities: list[Entity] | None = 
     known. Either will do: a small model's entity labels miss names its capitals show (a small town, an
     outlet called "Insider") and the words miss names written in lower case. With the entities known, a
     sentence's first word counts as a name only when they say so ("Fans want a new manager"), and asked
-    for someone, a name they label another kind is no one's ("a former NFL Super Bowl champion" names no
-    player). Not so for numbers and other names: "30 days" is a date to them, "aged 33" too."""
+    for someone, what they label as never a person's name (`NO_ONE`) names no one: "a former NFL Super Bowl
+    champion" names no player, while "Haaland", which they may call a place, still may."""
     if entities is not None and question.kind in ("person", "name"):
         opener = re.match(r"\W*[\w'’-]+", text)
         if opener and not any(e.start < opener.end() for e in entities):
             text = " " * opener.end() + text[opener.end() :]
-    if entities and question.kind == "person":  # a small model's PERSON is its surest label
+    if entities and question.kind == "person":
         for e in entities:
-            if e.label not in question.labels:
+            if e.label in NO_ONE:
                 text = text[: e.start] + " " * (e.end - e.start) + text[e.end :]
     return _marked(question, text) or bool(entities and question.answers(text, entities))
 
@@ -149,24 +149,30 @@ def supports(question: Question, passage: str, context: str, entities: list[Enti
     return False
 
 
-def coverage(question: Question, article: Article) -> float:
-    """The share of the question's meaning-bearing words the story writes, each weighed by its `rarity`. A
-    story of another week's outbreak writes "killed" and "billions" but not the "cholera" or "bacteria" the
-    question names: another story on a neighbouring subject, which answers something else."""
-    weights = {stem(w): rarity(w) for w in content_words(question.text)}
+def coverage(question: Question, article: Article, written: set[str]) -> float:
+    """The share of the question's meaning-bearing words the story writes, each weighed by its rarity
+    (`Question.weights`), among those the archive writes at all (`written`): a word no story writes, such
+    as a misspelling or the question's own wording, tells no story from another. A story of another
+    week's outbreak writes "killed" and "billions" but not the "cholera" or "bacteria" the question names:
+    another story on a neighbouring subject, which answers something else."""
+    weights = {w: v for w, v in question.weights.items() if w in written}
     total = sum(weights.values())
     if not total:
         return 1.0
-    return sum(v for term, v in weights.items() if article.writes(term, whole=True)) / total
+    return sum(v for w, v in weights.items() if article.writes(stem(w), whole=True)) / total
 
 
-def restates(question: Question, sentence: str) -> bool:
-    """Whether the sentence adds less to the question than one uncommon word (MIN_NEWS: the summed `rarity`
-    of the words it has and the question lacks) and no number: "Pope Francis remains hospitalized" does
-    not say for what infection, nor "Merriam-Webster announced its 2024 word of the year" which word."""
-    if numbers(sentence) - numbers(question.text):
+def restates(question: Question, sentence: str, entities: list[Entity]) -> bool:
+    """Whether the sentence adds to the question no number, no entity (`entities`: offsets into it) the
+    question does not give, and less than one uncommon word (MIN_NEWS: the summed `rarity` of the words it
+    has and the question lacks): "Pope Francis remains hospitalized" does not say for what infection, nor
+    "Merriam-Webster announced its 2024 word of the year" which word. "Brown scored the winner" names
+    someone, however common the name."""
+    if numbers(sentence) - numbers(question.text) or any(
+        not question.gives(sentence[e.start : e.end]) for e in entities
+    ):
         return False
-    added = {stem(w): w for w in content_words(sentence)}
+    added = {stem(w): w.removesuffix("'s") for w in content_words(sentence)}
     return sum(rarity(w) for term, w in added.items() if term not in question.terms) < MIN_NEWS
 
 

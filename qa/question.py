@@ -11,7 +11,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from index.nlp import Entity, parse
-from index.text import QUESTION_WORDS, STOPWORDS, content_terms, country_of, is_demonym, stem, words
+from index.text import (
+    QUESTION_WORDS,
+    STOPWORDS,
+    content_terms,
+    content_words,
+    country_of,
+    is_demonym,
+    rarity,
+    stem,
+    words,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -48,6 +58,11 @@ ORGANISATION = frozenset({"ORG"})
 PERSON = frozenset({"PERSON"})
 # A nationality ("Russian") names no one: "the name of the group" is never NORP.
 NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+# Labels a small model never gives a person's name, as it may give one ORG or GPE ("Haaland scored twice"):
+# asked for someone, what they mark names no one ("a former NFL Super Bowl champion").
+NO_ONE = frozenset(
+    {"NORP", "EVENT", "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+)
 # What spaCy labels the answer to each kind.
 LABELS: dict[str, frozenset[str]] = {
     "duration": frozenset(),  # spaCy labels "last month" DATE as it does "three years": no label pins it
@@ -163,6 +178,12 @@ class Question:
         """Stems of its meaning-bearing words."""
         return content_terms(self.text)
 
+    @cached_property
+    def weights(self) -> dict[str, float]:
+        """Its meaning-bearing words (an owner's "'s" dropped) with their `rarity`: what each tells of the
+        story it is about."""
+        return {w: rarity(w) for w in dict.fromkeys(w.removesuffix("'s") for w in content_words(self.text))}
+
     def gives(self, text: str) -> bool:
         """Whether the question itself names `text` (an answer must add something): all of it, or its last
         word ("Harry Kane" when it asks about Kane, "an estimated 150" when it says 150, not "Hunter Biden"
@@ -207,8 +228,8 @@ def analyse_question(text: str) -> Question:
     doc = parse(text)
     kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
     labels = AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
-    noun = _asked_noun(doc)
-    if kind == "other" and noun in NOUN_LABELS:
+    noun, a_kind = _asked_noun(doc)
+    if kind == "other" and noun in NOUN_LABELS and not a_kind:  # "what kind of drug": "fentanyl", no name
         labels = NOUN_LABELS[noun]
         kind = "person" if labels == PERSON else "name"
     if _offers_choices(doc):  # "Kane or Saka?": the answer is one the question names, no new entity
@@ -285,10 +306,11 @@ def _offers_choices(doc: Doc) -> bool:
     return any(t.lower_ == "or" and t.dep_ == "cc" and t.head.ent_type_ for t in doc)
 
 
-def _asked_noun(doc: Doc) -> str | None:
+def _asked_noun(doc: Doc) -> tuple[str | None, bool]:
     """The noun after "which"/"what"/"whose" that says what is asked for: "state" of "from which US state",
     "infection" of "what type of infection", "show" of "on which Russian talk show", "broadcaster" of
-    "which broadcaster's journalists", "numbers" of "whose phone numbers"."""
+    "which broadcaster's journalists", "numbers" of "whose phone numbers"; and whether it asks for a kind
+    of that noun, which a common noun answers as well as a name."""
     for i, token in enumerate(doc):
         if token.lower_ not in _WH:
             continue
@@ -296,7 +318,8 @@ def _asked_noun(doc: Doc) -> str | None:
         start = i + 1
         while start < len(doc) and doc[start].lower_ in _PARTITIVE:  # "which of the following companies"
             start += 1
-        if start + 1 < len(doc) and doc[start].lemma_.lower() in _KIND_OF and doc[start + 1].lower_ == "of":
+        a_kind = start + 1 < len(doc) and doc[start].lemma_.lower() in _KIND_OF and doc[start + 1].lower_ == "of"
+        if a_kind:
             start += 2
         for word in doc[start : start + 4]:
             # "which MP", not "General" of "which General Motors model"
@@ -305,9 +328,9 @@ def _asked_noun(doc: Doc) -> str | None:
             elif word.pos_ not in ("ADJ", "PROPN", "ADV") or noun:
                 break
         if noun:
-            return noun
+            return noun, a_kind
     # "What is the name of the source ...": the noun named.
     for token in doc[:-2]:
         if token.lemma_.lower() == "name" and token.nbor(1).lower_ == "of":
-            return next((w.lemma_.lower() for w in doc[token.i + 2 : token.i + 5] if w.pos_ == "NOUN"), None)
-    return None
+            return next((w.lemma_.lower() for w in doc[token.i + 2 : token.i + 5] if w.pos_ == "NOUN"), None), False
+    return None, False
