@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.nlp import parse
 from index.read import Line, RawDocument
 
-CLEANING_VERSION = 4  # bump whenever a rule changes: the index rebuilds itself
+CLEANING_VERSION = 5  # bump whenever a rule changes: the index rebuilds itself
 
 _FURNITURE = [
     re.compile(p, re.I)
@@ -28,7 +28,7 @@ _FURNITURE = [
         r"\bclick here\b",
         r"^(featured\s+)?(image|photo|picture|video)\s*(credit|source)s?\s*:",
         r"^(credit|credits|photo|image|picture|source)\s*:",
-        r"^(topics|tags|related|related articles|related topics|read more|more on this|share this|share)\s*:",
+        r"^(topics|tags|related|related articles|related topics|read more|more on this|share this|share)\s*[:›»>|]",
         r"^(advertisement|sponsored content|share on \w+|follow us on \w+)$",
     )
 ]
@@ -36,6 +36,12 @@ _MAX_FURNITURE_WORDS = 60
 _DATE_LINE = re.compile(r"^(published|updated|posted|date)(\s+on)?\s*:?\s*(?P<date>.{6,40})$", re.I)
 _DATE_VALUE = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4}|\d{1,2}/\d{1,2}/\d{4}"
+)
+# What a time stamp says besides its dates: "March 12, 2017 Updated April 8, 2017, 2:19 p.m. ET".
+_STAMP_WORDS = re.compile(
+    r"(?i:\b(published|updated|posted|last|modified|on|at|[ap]\.m\.|[ap]m|"
+    r"(mon|tues|wednes|thurs|fri|satur|sun)(day)?|mon|tue|wed|thu|fri|sat|sun)(?!\w))"
+    r"|\b\d{1,2}:\d\d\b|\b[A-Z]{2,4}\b|[\W_]"
 )
 # A first line that is no headline: a byline, a time stamp, a date alone.
 _NO_HEADLINE = re.compile(rf"^(by|updated|published|posted)\b|^({_DATE_VALUE.pattern})$", re.I)
@@ -66,8 +72,8 @@ def clean(doc: RawDocument) -> CleanArticle:
         if not text:
             continue
         date_match = _DATE_LINE.match(text)
-        if date_match and _DATE_VALUE.search(date_match.group("date")):
-            date = date or _DATE_VALUE.search(date_match.group("date")).group(0)
+        if (date_match and _DATE_VALUE.search(date_match.group("date"))) or _is_time_stamp(text):
+            date = date or _DATE_VALUE.search(text).group(0)
             removed.append(text)
             continue
         if _is_furniture(text):
@@ -103,6 +109,12 @@ def _layout(lines: list[Line], title: str | None, date: str | None, removed: lis
     if not title:
         title = _title(lines, text, plain)
     return CleanArticle(title=title, text=text, date=date, headlines=headlines, removed=removed)
+
+
+def _is_time_stamp(text: str) -> bool:
+    """A line of dates and the words that stamp them, nothing else: "March 12, 2017 Updated April 8, 2017,
+    2:19 p.m. ET"."""
+    return bool(_DATE_VALUE.search(text)) and not _STAMP_WORDS.sub("", _DATE_VALUE.sub("", text)).strip()
 
 
 def _is_furniture(text: str) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
+import pycountry
 from wordfreq import zipf_frequency
 
 STOPWORDS = frozenset(
@@ -282,6 +284,27 @@ def country_of(word: str) -> str | None:
     """The country a nationality names ("French" -> "france", "Russians" -> "russia"), else None."""
     low = word.lower()
     return _COUNTRIES.get(low) or (_COUNTRIES.get(low[:-1]) if low.endswith("s") else None)
+
+
+def place_kind(name: str) -> str | None:
+    """ "country" for a country ("Vanuatu", "the U.S.", "South Korea"), "state" for a state of a federation
+    ("Pennsylvania", "New South Wales"), else None (a city, an island, or a place not known here), from
+    pycountry's ISO 3166 tables and the nationalities above."""
+    key = " ".join(w for w in words(name) if w != "the")
+    countries, states = _places()
+    return "country" if key in countries else "state" if key in states else None
+
+
+@cache
+def _places() -> tuple[frozenset[str], frozenset[str]]:
+    countries = set(_COUNTRIES.values()) | set(_ALIASES) | set(_ALIASES.values())
+    for country in pycountry.countries:
+        for field in ("name", "common_name", "official_name"):
+            value = getattr(country, field, None)
+            if value:  # "Korea, Republic of" is also written "Korea"
+                countries |= {" ".join(words(value)), " ".join(words(value.split(",")[0]))}
+    states = {" ".join(words(s.name)) for s in pycountry.subdivisions if s.type == "State"}
+    return frozenset(countries), frozenset(states - countries)
 
 
 def is_demonym(word: str) -> bool:

@@ -336,7 +336,7 @@ def _fillers(head: Token, relation: str) -> list[Token]:
     or the object of its preposition; in a relative clause with neither, the noun it describes."""
     children = list(head.children)
     if relation == SAME:
-        return _equated(head)
+        return equated(head)
     if relation in ("agent", "patient") and not any(c.dep_ in _ARGUMENTS for c in children):
         clause = _clause(head)
         return [clause.head] if clause.dep_ in ("relcl", "acl") else []
@@ -354,7 +354,7 @@ def _fillers(head: Token, relation: str) -> list[Token]:
 _SAME_PREPOSITION = {"against": {"against", "on"}, "on": {"against", "on"}}
 
 
-def _equated(noun: Token) -> list[Token]:
+def equated(noun: Token) -> list[Token]:
     """What the sentence equates `noun` with: across a copula ("the word of the year is polarization"), set
     beside it ("Jo Hart, the club's spokesperson", "the spokesperson, Jo Hart") or the name it titles
     ("club spokesperson Jo Hart")."""

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 _START = r"(?:^|(?<=[.?!]\s))\s*"  # of the question, or of its sentence after a sentence of context
 KINDS = (
     ("duration", re.compile(r"\bhow long\b", re.I)),
-    ("number", re.compile(r"\b(how many|how much|what number|how old|what age|what percentage)\b", re.I)),
+    ("number", re.compile(r"\b(how many|how much|what number|how old|what age|what (percentage|percent))\b", re.I)),
     (
         "date",
         re.compile(
@@ -126,6 +126,7 @@ _PARTITIVE = {"of", "the", "these", "those", "following"}
 # "What type of infection" asks for an infection: these nouns only say that a kind of the next one is asked for.
 _KIND_OF = {"type", "kind", "sort", "variety"}
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_PERCENT = re.compile(r"\bwhat (percentage|percent)\b", re.I)
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
@@ -227,7 +228,13 @@ def _reads_as(label: str, text: str) -> bool:
 def analyse_question(text: str) -> Question:
     doc = parse(text)
     kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
-    labels = AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
+    labels = (
+        frozenset({"PERCENT"})
+        if _PERCENT.search(text)
+        else AMOUNT
+        if _HOW_MUCH.search(text)
+        else LABELS.get(kind, frozenset())
+    )
     noun, a_kind = _asked_noun(doc)
     if kind == "other" and noun in NOUN_LABELS and not a_kind:  # "what kind of drug": "fentanyl", no name
         labels = NOUN_LABELS[noun]

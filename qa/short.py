@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import says, stem, words
+from index.text import place_kind, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import Question
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 _YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
 _FAR = 99
+_COUNTRY = {"country", "nation"}
+# Nouns for places inside a country: a country never answers them ("Greece" for "which island").
+_WITHIN = set("city town village capital island county neighborhood neighbourhood suburb borough".split())
 _TIED = 2  # edges between an answer and the question's word it hangs on ("spokesperson Jane Smith": 1)
 
 
@@ -43,10 +46,15 @@ def short_answer(
     if not question.labels:
         return None
     doc = parse(sentence.text)
-    spans = [doc.char_span(e.start - sentence.start, e.end - sentence.start, alignment_mode="expand") for e in entities]
+    spans = [
+        doc.char_span(e.start - sentence.start, e.end - sentence.start, e.label, alignment_mode="expand")
+        for e in entities
+    ]
     spans = _joined([s for s in spans if s is not None])
     if "PERSON" not in question.labels:  # a person's title carries their name the other way round
         spans += _named_nouns(question, doc)
+    found = {(s.start, s.end) for s in spans}
+    spans += [e for e in doc.ents if (e.start, e.end) not in found and not _misfit(question.noun, e.text)]
     spans = [trimmed for s in spans if (trimmed := _without_given(question, s))]
     if stated is not None:
         said = set(words(stated))
@@ -65,31 +73,71 @@ def short_answer(
     # then beside the noun asked for; then in the phrase of a word of the question; then nearest its verbs
     # (they carry the relation asked about: "The Times reports" beats "FSB officers" for "which newspaper
     # reported ... FSB officers"); then nearest its other words.
-    def rank(span: Span) -> tuple[bool, bool, bool, int, int]:
+    def rank(span: Span) -> tuple[int, bool, bool, bool, int, int]:
         outside, edges = _distance(span.root, targets)
-        return span.root.i not in slot, not _beside_noun(question, span), outside, _distance(span.root, verbs)[1], edges
+        return (
+            _misfit(question.noun, span.text),
+            span.root.i not in slot,
+            not _beside_noun(question, span),
+            outside,
+            _distance(span.root, verbs)[1],
+            edges,
+        )
 
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
-    elsewhere, apart, outside, _, edges = keys[best]
-    apart = apart and elsewhere  # where the blank stands, it is the thing asked for, named
+    misfit, elsewhere, apart, outside, _, edges = keys[best]
+    if misfit > 1:
+        return None
+    # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked.
+    apart = apart and elsewhere and [s for s in spans if not keys[s][0]] != [best]
     if apart and _nouns(question, doc):
         return None  # "a source told reporters": the thing asked about is there, and nameless
     # Nothing in the sentence ties it to what was asked: no guess, unless it is the one entity the model's
     # answer states, or the one there is in a sentence that shares no word with the question.
-    lone = len(spans) == 1 and (stated is not None or not targets)
+    lone = sum(keys[s][0] < 2 for s in spans) == 1 and (stated is not None or not targets)
     if apart and outside and edges > _TIED and (tied or not lone):
         return None
     start = sentence.start + best.start_char
     return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
 
 
+def _misfit(noun: str | None, name: str) -> int:
+    """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", not its
+    capital "Port Vila", whatever label the entity model gave it) or a state for "which state" (not "Chester
+    Township", nor the "United States" of "which US state"); 2 a country for a place within one; else 1
+    (not known here)."""
+    kind = place_kind(name)
+    if noun in _COUNTRY:  # "Indian media" speaks of the country without naming it
+        return 0 if kind == "country" else 1
+    if noun == "state":  # a country may be called a state, but news asking "which state" means one within
+        return 0 if kind == "state" else 1
+    return 2 if noun in _WITHIN and kind == "country" else 1
+
+
 def leaves_unnamed(question: Question, sentence: str) -> bool:
-    """Whether the sentence speaks of the thing asked for without naming it ("The festival drew 40,000
-    people" for "Which festival ...?", "the famed Italian destination"): news names it once, often in the
-    headline, and then says "the festival"."""
-    nouns = _nouns(question, parse(sentence))
-    return bool(nouns) and not any(_named(noun) for noun in nouns)
+    """Whether the sentence speaks of the thing asked for, or of its own subject, without naming it ("The
+    festival drew 40,000 people" for "Which festival ...?", "the famed Italian destination", "It is the most
+    endangered ...", "The 81-year-old is ..."): news names it once, often in the headline, and then says
+    "the festival" or "it". A subject the question speaks of the same way ("the council") needs no name."""
+    doc = parse(sentence)
+    nouns = _nouns(question, doc)
+    if nouns:
+        return not any(_named(noun) for noun in nouns)
+    subjects = [c for t in doc if t.dep_ == "ROOT" for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(_unnamed_subject(question, s) for s in subjects)
+
+
+def _unnamed_subject(question: Question, subject: Token) -> bool:
+    """A pronoun standing for what came before ("it", "they", "which"), or "the"/"this" with no name in its
+    phrase and a word the question does not use."""
+    if subject.tag_ in ("PRP", "WDT", "WP", "DT"):
+        return subject.lower_ not in ("i", "we", "you")
+    return (
+        any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "those") for c in subject.children)
+        and not any(t.pos_ == "PROPN" for t in subject.subtree)
+        and stem(subject.text) not in question.terms
+    )
 
 
 def _named(noun: Token) -> bool:
@@ -119,10 +167,12 @@ def _without_given(question: Question, span: Span) -> Span | None:
 
 
 def _joined(spans: list[Span]) -> list[Span]:
-    """Entities written next to each other as one ("Friday" + "morning": "Friday morning")."""
+    """Entities written next to each other as one ("Friday" + "morning": "Friday morning"), and a day with
+    its hour ("Sunday, Nov. 5" + "at" + "2 a.m.")."""
     joined: list[Span] = []
     for span in sorted(spans, key=lambda s: s.start):
-        if joined and joined[-1].end == span.start:
+        gap = span.doc[joined[-1].end : span.start] if joined else None
+        if gap is not None and (not gap or (gap.text == "at" and span.label_ == "TIME")):
             joined[-1] = span.doc[joined[-1].start : span.end]
         else:
             joined.append(span)

@@ -22,7 +22,7 @@ from index.text import (
     stem,
     words,
 )
-from qa.evidence import holds_answer, new_names
+from qa.evidence import equated, holds_answer, new_names
 from qa.question import Question
 
 if TYPE_CHECKING:
@@ -177,6 +177,11 @@ def problem(sentence: str, question: Question, cited: list[str], focus: list[str
         quoted = speakers(focus_text) + [n for n in (named(f, focus_text) for f in focus) if n]
         if _ASKS_WHO_SAID.search(asked) and not given & {n.lower() for n in quoted}:
             return "does not name anyone the sentences quote"
+    misequated = _misequated(body, source)
+    if misequated:
+        return f"calls something what the source does not: {misequated}"
+    if _unfinished(body):
+        return "breaks off before it says anything"
     return None
 
 
@@ -254,6 +259,55 @@ def _subject(verb: Token) -> set[str]:
             return set()  # a pronoun or a common noun: nothing to compare
         verb = verb.head
     return set()
+
+
+def _misequated(body: str, source: str) -> str | None:
+    """A name the answer equates with a noun the source gives to something else: "Pizza Hut is a digital
+    company" from "Brands Inc., the company which owns chains like ... Pizza Hut, ...". Only a noun the source
+    also writes is compared (one it lacks fails other checks)."""
+    for verb in parse(body):
+        sides = [c for c in verb.children if c.dep_ in ("nsubj", "attr")] if verb.lemma_ == "be" else []
+        name = next((c for c in sides if c.pos_ == "PROPN"), None)
+        noun = next((c for c in sides if c.pos_ == "NOUN"), None)
+        if name is None or noun is None:
+            continue
+        written = [t for t in parse(source) if t.lemma_.lower() == noun.lemma_.lower()]
+        called = _name_words(name)
+        if written and not any(called & _name_words(e) for t in written for e in _called(t)):
+            return f"{name.text} {noun.text}"
+    return None
+
+
+def _called(noun: Token) -> list[Token]:
+    """What the source calls `noun`: what it equates with it, names after "of" ("the republics of
+    Donetsk and Lugansk"), or the subject of a verb that gives it the role ("Mamdani made history as the
+    first Muslim mayor-elect")."""
+    named = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    role = noun
+    while role.dep_ == "conj":  # "as the first mayor-elect ... and the second youngest mayor"
+        role = role.head
+    if role.dep_ == "pobj" and role.head.lower_ == "as":
+        named += [c for c in role.head.head.children if c.dep_ in _SUBJECTS]
+    return equated(noun) + named + [c for g in named for c in g.conjuncts]
+
+
+def _name_words(token: Token) -> set[str]:
+    """The words of the name `token` heads: "pizza", "hut" of "Hut" in "Pizza Hut"."""
+    return {t.lower_ for t in [token, *token.children] if t.i == token.i or t.dep_ in ("compound", "flat")}
+
+
+def _unfinished(body: str) -> bool:
+    """Whether the sentence breaks off: at a colon ("The Bear's 2024 nominees are:"), or at a word that
+    needs more after it ("The State of South Carolina is Murdaugh from"); "the city she comes from" is whole."""
+    if body.rstrip(" .").endswith(":"):
+        return True
+    tokens = [t for t in parse(body) if not t.is_punct]
+    if not tokens:
+        return False
+    last = tokens[-1]
+    if last.pos_ in ("DET", "CCONJ", "SCONJ"):
+        return True
+    return last.pos_ == "ADP" and not any(last.children) and not any(a.dep_ in ("relcl", "acl") for a in last.ancestors)
 
 
 _QUOTING = ("say", "tell", "state", "claim", "add", "write", "tweet", "warn", "argue")  # not "who called the police"

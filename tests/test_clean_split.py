@@ -135,11 +135,16 @@ OTHER_NEWS = [
         ["Photo: Alamy"],
     ),
     (
-        "Council Backs Library Plan\n\nThe council voted 7-2 to keep the library open.\n"
+        "Council Backs Library Plan\n\nMarch 12, 2024 Updated March 13, 2024, 2:19 p.m. ET\n\n"
+        "The council voted 7-2 to keep the library open.\nThe council met on March 12, 2024.\n"
         "Residents can get updates by subscribing to the council's newsletter, the mayor said.\n"
         "Click here to read more\n",
-        ["The council voted 7-2 to keep the library open.", "Residents can get updates by subscribing"],
-        ["Click here"],
+        [
+            "The council voted 7-2 to keep the library open.",
+            "The council met on March 12, 2024.",
+            "Residents can get updates by subscribing",
+        ],
+        ["Click here", "Updated March 13"],
     ),
 ]
 
@@ -170,7 +175,7 @@ def test_a_text_story_opening_with_a_short_line_takes_it_as_its_headline(tmp_pat
     path.write_text("Record crowds at harvest fair\n\nAP\n\nThe harvest fair drew 12,000 people.\n", encoding="utf-8")
     cleaned = clean(read_article(path))  # "AP" goes as a credit; the headline above it is no photo caption
     assert cleaned.title == "Record crowds at harvest fair" and cleaned.text.startswith("Record crowds")
-    for first in ("By Priya Nandra", "Updated 3 hours ago", "March 3, 2024"):
+    for first in ("By Priya Nandra", "Updated 3 hours ago", "March 3, 2024", "March 3, 2024 Updated 2:19 p.m. ET"):
         path.write_text(f"{first}\n\nHarvest Fair Draws Record Crowds\n\nThe fair drew 12,000.\n", encoding="utf-8")
         assert clean(read_article(path)).title == "Harvest Fair Draws Record Crowds"
     path.write_text(
