@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.nlp import parse
 from index.read import Line, RawDocument
 
-CLEANING_VERSION = 5  # bump whenever a rule changes: the index rebuilds itself
+CLEANING_VERSION = 6  # bump whenever a rule changes: the index rebuilds itself
 
 _FURNITURE = [
     re.compile(p, re.I)
@@ -38,10 +38,10 @@ _DATE_VALUE = re.compile(
     r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4}|\d{1,2}/\d{1,2}/\d{4}"
 )
 # What a time stamp says besides its dates: "March 12, 2017 Updated April 8, 2017, 2:19 p.m. ET".
+_STAMPED = re.compile(r"(?i:\b(published|updated|posted|modified)\b)|\b\d{1,2}(:\d\d)?\s*(?i:[ap]\.?m\b\.?)")
 _STAMP_WORDS = re.compile(
-    r"(?i:\b(published|updated|posted|last|modified|on|at|[ap]\.m\.|[ap]m|"
-    r"(mon|tues|wednes|thurs|fri|satur|sun)(day)?|mon|tue|wed|thu|fri|sat|sun)(?!\w))"
-    r"|\b\d{1,2}:\d\d\b|\b[A-Z]{2,4}\b|[\W_]"
+    rf"{_STAMPED.pattern}|(?i:\b(last|on|at|(mon|tues|wednes|thurs|fri|satur|sun)(day)?|mon|tue|wed|thu|fri|sat|sun)"
+    r"(?!\w))|\b([ECMP][SD]?T|GMT|BST|UTC|CES?T)\b|[\W_]"
 )
 # A first line that is no headline: a byline, a time stamp, a date alone.
 _NO_HEADLINE = re.compile(rf"^(by|updated|published|posted)\b|^({_DATE_VALUE.pattern})$", re.I)
@@ -112,9 +112,14 @@ def _layout(lines: list[Line], title: str | None, date: str | None, removed: lis
 
 
 def _is_time_stamp(text: str) -> bool:
-    """A line of dates and the words that stamp them, nothing else: "March 12, 2017 Updated April 8, 2017,
-    2:19 p.m. ET"."""
-    return bool(_DATE_VALUE.search(text)) and not _STAMP_WORDS.sub("", _DATE_VALUE.sub("", text)).strip()
+    """A line of dates stamped as published or updated or with their hour, and nothing else: "March 12,
+    2017 Updated April 8, 2017, 2:19 p.m. ET", "Friday, March 8, 2024 at 7 PM". A date alone may head an
+    entry of a timeline, and a line naming anything else ("NASA, ESA | March 12, 2024") is no stamp."""
+    return (
+        bool(_DATE_VALUE.search(text))
+        and bool(_STAMPED.search(text))
+        and not _STAMP_WORDS.sub("", _DATE_VALUE.sub("", text)).strip()
+    )
 
 
 def _is_furniture(text: str) -> bool:

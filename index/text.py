@@ -286,25 +286,43 @@ def country_of(word: str) -> str | None:
     return _COUNTRIES.get(low) or (_COUNTRIES.get(low[:-1]) if low.endswith("s") else None)
 
 
-def place_kind(name: str) -> str | None:
-    """ "country" for a country ("Vanuatu", "the U.S.", "South Korea"), "state" for a state of a federation
-    ("Pennsylvania", "New South Wales"), else None (a city, an island, or a place not known here), from
-    pycountry's ISO 3166 tables and the nationalities above."""
+# A story's dateline: the place in capitals (with its state or country) and the agency before a dash that
+# opens its first paragraph: "WASHINGTON –", "MAUI, Hawaii −", "GENEVA (Reuters) -".
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_DATELINE = re.compile(
+    rf"^\W*[{_UPPER}][{_UPPER}.'’ -]+[{_UPPER}.](,\s*[{_UPPER}][\w.]*(\s[{_UPPER}][\w.]*)*)?\s*(\([^)]*\))?"
+    rf"\s*[–—−-]+\s+(?=[{_UPPER}\d\W])"
+)
+
+
+def dateline_end(sentence: str) -> int:
+    """Where the dateline opening `sentence` ends (0 if none): it says where the story was filed, not
+    where what it tells happened."""
+    match = _DATELINE.match(sentence)
+    return match.end() if match else 0
+
+
+def place_kinds(name: str) -> frozenset[str]:
+    """The kinds of place a name names: "country" ("Vanuatu", "the U.S.", "South Korea"), "state" of a
+    federation ("Pennsylvania", "New South Wales"), both ("Georgia"), or neither: a capital ("Washington"),
+    a city, a place not known here. From pycountry's ISO 3166 tables and the nationalities above."""
     key = " ".join(w for w in words(name) if w != "the")
+    if key in _CAPITALS:
+        return frozenset()
     countries, states = _places()
-    return "country" if key in countries else "state" if key in states else None
+    return frozenset(kind for kind, known in (("country", countries), ("state", states)) if key in known)
 
 
 @cache
 def _places() -> tuple[frozenset[str], frozenset[str]]:
-    countries = set(_COUNTRIES.values()) | set(_ALIASES) | set(_ALIASES.values())
+    countries = (set(_COUNTRIES.values()) - {"europe"}) | set(_ALIASES) | set(_ALIASES.values())
     for country in pycountry.countries:
         for field in ("name", "common_name", "official_name"):
             value = getattr(country, field, None)
             if value:  # "Korea, Republic of" is also written "Korea"
                 countries |= {" ".join(words(value)), " ".join(words(value.split(",")[0]))}
     states = {" ".join(words(s.name)) for s in pycountry.subdivisions if s.type == "State"}
-    return frozenset(countries), frozenset(states - countries)
+    return frozenset(countries), frozenset(states)
 
 
 def is_demonym(word: str) -> bool:

@@ -24,7 +24,7 @@ from index.read import SUFFIXES
 from index.referent import Referent, paragraph_end, paragraph_start
 from index.split import sentence_spans
 from index.store import Store, StoreConfig
-from index.text import content_terms, dates, normalize, numbers, says, words
+from index.text import content_terms, dates, normalize, numbers, says, stem, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
 from qa.evidence import (
     CONTEXT_BEFORE,
@@ -440,11 +440,14 @@ class Assistant:
                 if _overlaps(sentence, said) or misplaces_role(question, sentence.text):
                     continue
                 entities = article.analysis.entities_in(start, end)
+                headline = hit.passage.text == hit.passage.section
+                if headline:
+                    entities = _headline_names(text, entities, end)
                 read, read_entities = _read_with(person, sentence, entities)
                 if restates(question, read, read_entities):
                     continue
                 answers = question.answers(text, entities)
-                if hit.passage.text == hit.passage.section:  # a headline: its capitals mark no names
+                if headline:  # its capitals mark no names
                     if question.labels and not answers:
                         continue  # nor does it answer a name, number or date question without one
                     read = _sentence_case(read, read_entities)
@@ -696,6 +699,15 @@ def _read_with(person: Referent | None, passage: Passage, entities: list[Entity]
     shift = len(read) - len(passage.text)
     found = [e._replace(start=e.start - passage.start + shift, end=e.end - passage.start + shift) for e in entities]
     return read, ([Entity(0, len(person.name), "PERSON")] if shift and person else []) + found
+
+
+def _headline_names(text: str, entities: list[Entity], end: int) -> list[Entity]:
+    """The entities of a Title Case headline (ending at `end` in the article `text`) that are names: the
+    entity model takes a verb in capitals after a name into it ("Putin Convicted", "France Expels"), a word
+    the story below writes in lower case ("convicted", "expelling"); "Venice" or "New York" it never does."""
+    lower = {stem(w) for w in re.findall(r"\b[a-z][a-z'’-]+", text[end:])}
+    last = [{stem(w) for w in words(text[e.start : e.end])[-1:]} for e in entities]
+    return [e for e, word in zip(entities, last, strict=True) if e.label not in NAMED or not word & lower]
 
 
 def _sentence_case(text: str, entities: list[Entity]) -> str:

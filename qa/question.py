@@ -24,7 +24,7 @@ from index.text import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 # The kinds of answer, from the question's own words. "name" asks for something named ("which club"),
 # "person" for someone; "other" is a description, which no label pins down ("where" is one too, as often
@@ -77,16 +77,17 @@ def _nouns(labels: frozenset[str], words: str) -> dict[str, frozenset[str]]:
     return dict.fromkeys(words.split(), labels)
 
 
+# Nouns for a country, and for places within one, which a country never answers ("Greece" for "which
+# town"; an island may be one: Cuba, Iceland).
+COUNTRY_NOUNS = frozenset({"country", "nation"})
+LOCAL_NOUNS = frozenset("city town village capital county neighborhood neighbourhood suburb borough".split())
 # "Which <noun>": the nouns that say which kind of name answers. Any other noun after "which" or "what"
 # ("which word", "what charge") asks for a description.
 NOUN_LABELS: dict[str, frozenset[str]] = {
     # A country is often named by its people: "American intelligence agencies".
-    **_nouns(PLACE | {"NORP"}, "country nation"),
-    **_nouns(
-        PLACE,
-        "state city town village capital region province county island continent republic district "
-        "neighborhood neighbourhood territory suburb borough destination",
-    ),
+    **dict.fromkeys(COUNTRY_NOUNS, PLACE | {"NORP"}),
+    **dict.fromkeys(LOCAL_NOUNS, PLACE),
+    **_nouns(PLACE, "state region province island continent republic district territory destination"),
     **_nouns(PLACE | ORGANISATION, "river lake sea ocean mountain park volcano desert beach"),
     **_nouns(
         frozenset({"FAC", "ORG", "GPE"}),
@@ -126,7 +127,6 @@ _PARTITIVE = {"of", "the", "these", "those", "following"}
 # "What type of infection" asks for an infection: these nouns only say that a kind of the next one is asked for.
 _KIND_OF = {"type", "kind", "sort", "variety"}
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
-_PERCENT = re.compile(r"\bwhat (percentage|percent)\b", re.I)
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
@@ -228,13 +228,7 @@ def _reads_as(label: str, text: str) -> bool:
 def analyse_question(text: str) -> Question:
     doc = parse(text)
     kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
-    labels = (
-        frozenset({"PERCENT"})
-        if _PERCENT.search(text)
-        else AMOUNT
-        if _HOW_MUCH.search(text)
-        else LABELS.get(kind, frozenset())
-    )
+    labels = AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
     noun, a_kind = _asked_noun(doc)
     if kind == "other" and noun in NOUN_LABELS and not a_kind:  # "what kind of drug": "fentanyl", no name
         labels = NOUN_LABELS[noun]
@@ -275,7 +269,7 @@ def _slot(doc: Doc) -> Slot | None:
         return None  # "When did the player who scored join?": its blank is a date, not who scored
     if wh.dep_ == "attr" and wh.head.lemma_ == "be":
         subject = next((c for c in wh.head.children if c.dep_ == "nsubj"), None)
-        return Slot(subject.lemma_.lower(), SAME) if subject is not None and subject.pos_ == "NOUN" else None
+        return Slot(subject.lemma_.lower(), SAME) if subject is not None and _common(subject) else None
     phrase = wh.head if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN") else wh
     governor = phrase.head
     if phrase.dep_ == "pobj" and governor.dep_ == "agent":
@@ -292,6 +286,15 @@ def _slot(doc: Doc) -> Slot | None:
     if phrase.dep_ in PATIENT:
         return Slot(governor.lemma_.lower(), "patient")
     return None
+
+
+def _common(noun: Token) -> bool:
+    """A common noun, or one written in capitals as a title, after "the" or an owner: "the Oxford
+    Dictionary's Word of the Year", "the Pantone Color of the Year" (not "Mary Quinlan", whom "Who is ...?"
+    asks about)."""
+    return noun.pos_ == "NOUN" or (
+        noun.pos_ == "PROPN" and noun.ent_type_ != "PERSON" and any(c.dep_ in ("det", "poss") for c in noun.children)
+    )
 
 
 def _asking(doc: Doc) -> Doc | Span:
@@ -329,6 +332,8 @@ def _asked_noun(doc: Doc) -> tuple[str | None, bool]:
         if a_kind:
             start += 2
         for word in doc[start : start + 4]:
+            if not noun and (word.dep_ == "case" or (word.tag_ == "NNS" and word.nbor(1).lower_ in ("'s", "’s"))):
+                continue  # "which children's author", "which women's team": a kind of author (not "countries'")
             # "which MP", not "General" of "which General Motors model"
             if word.pos_ == "NOUN" or (word.pos_ == "PROPN" and word.lower_ in NOUN_LABELS and word.dep_ != "compound"):
                 noun = word.lemma_.lower()

@@ -13,21 +13,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Span
+
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import place_kind, says, stem, words
+from index.text import dateline_end, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
-from qa.question import Question
+from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 _YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
 _FAR = 99
-_COUNTRY = {"country", "nation"}
-# Nouns for places inside a country: a country never answers them ("Greece" for "which island").
-_WITHIN = set("city town village capital island county neighborhood neighbourhood suburb borough".split())
 _TIED = 2  # edges between an answer and the question's word it hangs on ("spokesperson Jane Smith": 1)
 
 
@@ -55,7 +54,8 @@ def short_answer(
         spans += _named_nouns(question, doc)
     found = {(s.start, s.end) for s in spans}
     spans += [e for e in doc.ents if (e.start, e.end) not in found and not _misfit(question.noun, e.text)]
-    spans = [trimmed for s in spans if (trimmed := _without_given(question, s))]
+    filed = dateline_end(sentence.text)  # "WASHINGTON –" tells where the story was filed, answers nothing
+    spans = [trimmed for s in spans if s.start_char >= filed and (trimmed := _without_given(question, s))]
     if stated is not None:
         said = set(words(stated))
         # Whole, or a name by its last word ("Lopez" of "the UN Maria Lopez").
@@ -105,14 +105,14 @@ def short_answer(
 def _misfit(noun: str | None, name: str) -> int:
     """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", not its
     capital "Port Vila", whatever label the entity model gave it) or a state for "which state" (not "Chester
-    Township", nor the "United States" of "which US state"); 2 a country for a place within one; else 1
-    (not known here)."""
-    kind = place_kind(name)
-    if noun in _COUNTRY:  # "Indian media" speaks of the country without naming it
-        return 0 if kind == "country" else 1
-    if noun == "state":  # a country may be called a state, but news asking "which state" means one within
-        return 0 if kind == "state" else 1
-    return 2 if noun in _WITHIN and kind == "country" else 1
+    Township", nor the "United States" of "which US state": news asking "which state" means one within);
+    2 a country alone for a city or a town; else 1 (not known here, or a nationality: "Indian media")."""
+    kinds = place_kinds(name)
+    if noun in COUNTRY_NOUNS:
+        return 0 if "country" in kinds else 1
+    if noun == "state":
+        return 0 if "state" in kinds else 1
+    return 2 if noun in LOCAL_NOUNS and kinds == {"country"} else 1
 
 
 def leaves_unnamed(question: Question, sentence: str) -> bool:
@@ -128,11 +128,14 @@ def leaves_unnamed(question: Question, sentence: str) -> bool:
     return any(_unnamed_subject(question, s) for s in subjects)
 
 
+_BACK = {"it", "this", "these", "those", "which"}
+
+
 def _unnamed_subject(question: Question, subject: Token) -> bool:
-    """A pronoun standing for what came before ("it", "they", "which"), or "the"/"this" with no name in its
-    phrase and a word the question does not use."""
-    if subject.tag_ in ("PRP", "WDT", "WP", "DT"):
-        return subject.lower_ not in ("i", "we", "you")
+    """A pronoun standing for a thing named before ("it", "this", "which"; who "he" is the story's
+    analysis tells), or "the"/"this" with no name in its phrase and a word the question does not use."""
+    if subject.pos_ == "PRON":
+        return subject.lower_ in _BACK
     return (
         any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "those") for c in subject.children)
         and not any(t.pos_ == "PROPN" for t in subject.subtree)
@@ -171,11 +174,13 @@ def _joined(spans: list[Span]) -> list[Span]:
     its hour ("Sunday, Nov. 5" + "at" + "2 a.m.")."""
     joined: list[Span] = []
     for span in sorted(spans, key=lambda s: s.start):
-        gap = span.doc[joined[-1].end : span.start] if joined else None
-        if gap is not None and (not gap or (gap.text == "at" and span.label_ == "TIME")):
-            joined[-1] = span.doc[joined[-1].start : span.end]
-        else:
-            joined.append(span)
+        last = joined[-1] if joined else None
+        if last is not None and last.end <= span.start:
+            gap = span.doc[last.end : span.start].text
+            if not gap or (gap == "at" and last.label_ == "DATE" and span.label_ == "TIME"):
+                joined[-1] = Span(span.doc, last.start, span.end, label=last.label_)
+                continue
+        joined.append(span)
     return joined
 
 

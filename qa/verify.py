@@ -265,16 +265,17 @@ def _misequated(body: str, source: str) -> str | None:
     """A name the answer equates with a noun the source gives to something else: "Pizza Hut is a digital
     company" from "Brands Inc., the company which owns chains like ... Pizza Hut, ...". Only a noun the source
     also writes is compared (one it lacks fails other checks)."""
+    read = parse(source)
     for verb in parse(body):
         sides = [c for c in verb.children if c.dep_ in ("nsubj", "attr")] if verb.lemma_ == "be" else []
         name = next((c for c in sides if c.pos_ == "PROPN"), None)
         noun = next((c for c in sides if c.pos_ == "NOUN"), None)
         if name is None or noun is None:
             continue
-        written = [t for t in parse(source) if t.lemma_.lower() == noun.lemma_.lower()]
-        called = _name_words(name)
-        if written and not any(called & _name_words(e) for t in written for e in _called(t)):
-            return f"{name.text} {noun.text}"
+        # Names the source gives the noun to; "The company said" after "Apple reported" gives it to none.
+        given = [e for t in read if t.lemma_.lower() == noun.lemma_.lower() for e in _called(t) if e.pos_ == "PROPN"]
+        if given and not any(_name_words(name) & _name_words(e) for e in given):
+            return f"{' '.join(sorted(_name_words(name)))} {noun.text}"
     return None
 
 
@@ -293,21 +294,40 @@ def _called(noun: Token) -> list[Token]:
 
 def _name_words(token: Token) -> set[str]:
     """The words of the name `token` heads: "pizza", "hut" of "Hut" in "Pizza Hut"."""
-    return {t.lower_ for t in [token, *token.children] if t.i == token.i or t.dep_ in ("compound", "flat")}
+    return {t.lower_ for t in [token, *token.children] if t.i == token.i or t.dep_ == "compound"}
+
+
+# "Vanuatu, a Pacific island nation." or "Dana Whitcombe, the club's spokesperson." answers without a verb; a
+# longer run of words without one is a fragment (a cut headline copied).
+_VERBLESS_WORDS = 8
 
 
 def _unfinished(body: str) -> bool:
-    """Whether the sentence breaks off: at a colon ("The Bear's 2024 nominees are:"), or at a word that
-    needs more after it ("The State of South Carolina is Murdaugh from"); "the city she comes from" is whole."""
-    if body.rstrip(" .").endswith(":"):
+    """Whether the sentence breaks off: at a colon ("The Bear's 2024 nominees are:"), inside a quotation
+    (a cut headline: 'John Munch on "Law'), at a word that needs more after it ("The State of South Carolina
+    is Murdaugh from"; "the city she comes from" is whole), with a clause that never gets its verb ("The
+    Times reported that the money storage facility in Los Angeles"), or with no verb at all."""
+    if body.rstrip(" .").endswith(":") or body.count('"') % 2 or body.count("“") != body.count("”"):
         return True
-    tokens = [t for t in parse(body) if not t.is_punct]
+    doc = parse(body)
+    if any(t.dep_ == "mark" and t.head.pos_ in ("NOUN", "PROPN", "PRON") for t in doc):
+        return True
+    tokens = [t for t in doc if not t.is_punct]
+    if len(tokens) > _VERBLESS_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return True  # a fragment copied from a cut headline, not a statement
     if not tokens:
         return False
     last = tokens[-1]
     if last.pos_ in ("DET", "CCONJ", "SCONJ"):
         return True
-    return last.pos_ == "ADP" and not any(last.children) and not any(a.dep_ in ("relcl", "acl") for a in last.ancestors)
+    # A particle ends a whole sentence ("was voted down"), as does "38% against".
+    return (
+        last.pos_ == "ADP"
+        and last.dep_ == "prep"
+        and not any(last.children)
+        and last.head.pos_ not in ("NOUN", "NUM")
+        and not any(a.dep_ in ("relcl", "acl") for a in last.ancestors)
+    )
 
 
 _QUOTING = ("say", "tell", "state", "claim", "add", "write", "tweet", "warn", "argue")  # not "who called the police"

@@ -130,8 +130,12 @@ OTHER_NEWS = [
     ),
     (
         "Study Links Sleep To Memory\n\nResearchers at Leiden University studied 2,000 adults.\n"
-        "The study was published in The Lancet on Monday.\nPhoto: Alamy\n",
-        ["Researchers at Leiden University studied 2,000 adults.", "The study was published in The Lancet on Monday."],
+        "March 4, 2024\nThe study was published in The Lancet on Monday.\nPhoto: Alamy\n",
+        [
+            "Researchers at Leiden University studied 2,000 adults.",
+            "March 4, 2024",  # a date alone may head an entry of a timeline: no time stamp
+            "The study was published in The Lancet on Monday.",
+        ],
         ["Photo: Alamy"],
     ),
     (
