@@ -696,7 +696,7 @@ def test_no_referent_is_made_up(story: str) -> None:
         ),
         # ... not the country the question names ...
         ("The pope hails from which US state?", "The first US pope grew up in Illinois.", "Illinois"),
-        # ... and never a country for a city or an island.
+        # ... and never a country alone for a city or a town.
         ("Which city hosted the talks?", "Envoys from the United States and France met in Geneva on Monday.", "Geneva"),
         (
             "Which town declared a state of emergency?",
