@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from index.referent import speakers
-from index.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups, speech_forms
+from index.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups, speech_forms, words
+from qa.question import analyse_question
 
 _PERSON_PRONOUNS = {"he": "{}", "him": "{}", "she": "{}", "his": "{}'s", "hers": "{}'s"}
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "there", "these", "those"}
@@ -122,7 +123,11 @@ def asks_for_more(question: str) -> bool:
 
 
 def _has_pronoun(tokens: list[str]) -> bool:
-    return any(t in _PERSON_PRONOUNS or t == "her" or t in _THING_PRONOUNS for t in tokens)
+    return _has_person_pronoun(tokens) or any(t in _THING_PRONOUNS for t in tokens)
+
+
+def _has_person_pronoun(tokens: list[str]) -> bool:
+    return any(t in _PERSON_PRONOUNS or t == "her" for t in tokens)
 
 
 def _has_verb_like(tokens: list[str]) -> bool:
@@ -175,7 +180,7 @@ def _resolve_pronouns(question: str, last: Turn) -> Standalone:
         else:
             out.append(token)
     lowered = re.findall(r"[a-z']+", question.lower())
-    unresolved = not person and any(t in _PERSON_PRONOUNS or t == "her" for t in lowered)
+    unresolved = not person and _has_person_pronoun(lowered)
     topic = last.asked if unresolved or any(t in _THING_PRONOUNS for t in lowered) else ""
     return Standalone("".join(out), topic)
 
@@ -184,10 +189,16 @@ def _person(turn: Turn, *, speech: bool) -> str | None:
     """The person a turn named: for a question about what "he" said, someone it quotes ("did Lavrov say",
     not "the Cold War"); else a full name ("Dmitry Peskov") from its question or answer, else a single
     name; an owner is dropped ("Russia's Foreign Minister Sergey Lavrov" -> "Foreign Minister Sergey Lavrov").
-    Not a nationality or an acronym ("FSB"), nor an owner alone ("Russia's ambassador"): they name no one."""
+    Not a nationality or an acronym ("FSB"), nor an owner alone ("Russia's ambassador"): they name no one.
+    A question that speaks of the person it asks for as "her" ("Which MP is known for her loyalty to
+    Putin?") names only others: "she" after it is whom the answer names, and no one if it named none."""
+    statement = _statement(turn.answer)
+    if statement.lower().startswith("the articles don't"):
+        statement = ""
+    asks_for_them = _has_person_pronoun(words(turn.asked)) and analyse_question(turn.asked).kind == "person"
     candidates = [
         (group.split("'s ")[-1], text)
-        for text in (turn.asked, _statement(turn.answer))
+        for text in ((statement,) if asks_for_them else (turn.asked, statement))
         for group in name_groups(text.replace("’", "'"))
     ]
     people = [

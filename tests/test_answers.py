@@ -144,6 +144,13 @@ def test_rewrite_rules_without_the_model() -> None:
     # Asked what "he" said, "he" is the one the last turn quoted, not the "Cold War" it also named.
     campaign = [Turn("Which campaign did Lavrov say had not bypassed diplomats?", "Even in the Cold War, no [1].")]
     assert rewrite("What did he say was destroyed?", campaign).question == "What did Lavrov say was destroyed?"
+    # A question that calls the person it asks for "her" names others only: "she" is whom its answer names,
+    # and no one when it abstained (not "Putin").
+    loyal = "Which Russian MP is known for her steadfast loyalty to Putin?"
+    named = [Turn(loyal, "Maria Butina is known for her loyalty to Putin [1].")]
+    assert rewrite("When was she elected?", named).question == "When was Maria Butina elected?"
+    abstained = rewrite("When was she elected?", [Turn(loyal, "The articles don't say which Russian MP ...")])
+    assert abstained.question == "When was she elected?" and abstained.topic == loyal
     # "What about X?" swaps the subject, never a nationality ("six Russians").
     expelling = [Turn("Why is France expelling six Russians?", "x")]
     assert rewrite("What about Germany?", expelling).question == "Why is Germany expelling six Russians?"
