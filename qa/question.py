@@ -332,7 +332,8 @@ def _asked_noun(doc: Doc) -> tuple[str | None, bool]:
         if a_kind:
             start += 2
         for word in doc[start : start + 4]:
-            if not noun and (word.dep_ == "case" or (word.tag_ == "NNS" and word.nbor(1).lower_ in ("'s", "’s"))):
+            after = doc[word.i + 1].lower_ if word.i + 1 < len(doc) else ""
+            if not noun and (word.dep_ == "case" or (word.tag_ == "NNS" and after in ("'s", "’s"))):
                 continue  # "which children's author", "which women's team": a kind of author (not "countries'")
             # "which MP", not "General" of "which General Motors model"
             if word.pos_ == "NOUN" or (word.pos_ == "PROPN" and word.lower_ in NOUN_LABELS and word.dep_ != "compound"):

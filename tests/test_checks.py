@@ -97,6 +97,7 @@ def test_a_kind_of_thing_asks_for_the_thing() -> None:
     assert Q("Books by which children's author are being revised?").noun == "author"
     assert Q("Which broadcaster's journalists were detained?").noun == "broadcaster"
     assert Q("Which countries' leaders attended the summit?").noun == "country"
+    assert Q("Which women").noun == "woman"  # a question cut short is read, not a crash
 
 
 @pytest.mark.parametrize(
