@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import pycountry
 from wordfreq import zipf_frequency
 
 STOPWORDS = frozenset(
@@ -315,6 +314,8 @@ def place_kinds(name: str) -> frozenset[str]:
 
 @cache
 def _places() -> tuple[frozenset[str], frozenset[str]]:
+    import pycountry  # 46 ms, paid by the first question about a place rather than by every start
+
     countries = (set(_COUNTRIES.values()) - {"europe"}) | set(_ALIASES) | set(_ALIASES.values())
     for country in pycountry.countries:
         for field in ("name", "common_name", "official_name"):
