@@ -19,6 +19,7 @@ from index.articles import Article, Passage
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('writes', '0');
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, hash TEXT NOT NULL, title TEXT NOT NULL, date TEXT, path TEXT NOT NULL,
     text TEXT NOT NULL, analysis TEXT NOT NULL, passage_count INTEGER NOT NULL);
@@ -47,8 +48,8 @@ class Records:
         self.path = path
         self._local = threading.local()
         # Answering reads the same few articles many times per question. Entries are keyed by the number
-        # of writes so far, so a read racing a write never caches the old row for later readers.
-        self._writes = 0
+        # of writes so far, counted in the file by every writer: a read racing a write never caches the old
+        # row for later readers, and a process serving the chat page sees what `qa index` wrote in another.
         self._cached = lru_cache(maxsize=256)(self._article)
         self._passage_count = lru_cache(maxsize=1)(self._count_passages)
         with self._write() as db:
@@ -70,7 +71,11 @@ class Records:
         db = self._db
         with db:
             yield db
-        self._writes += 1
+            db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'writes'")
+
+    @property
+    def _writes(self) -> int:
+        return int(self._db.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()[0])
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

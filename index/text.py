@@ -264,7 +264,11 @@ _CAPITALS = {
 }
 
 
-_ALIASES = {"us": "america", "usa": "america", "uk": "britain"}
+# A country's other names, each to the one its nationality gives ("American": "america").
+_ALIASES = {
+    **dict.fromkeys(("us", "usa", "united states", "united states of america"), "america"),
+    **dict.fromkeys(("uk", "united kingdom", "great britain"), "britain"),
+}
 
 
 def same_place(a: list[str], b: list[str]) -> bool:
@@ -277,6 +281,14 @@ def same_place(a: list[str], b: list[str]) -> bool:
         return found | {_CAPITALS.get(w) or _ALIASES.get(w) or country_of(w) or w for w in found}
 
     return bool(keys(a) & keys(b))
+
+
+def country_named(name: str) -> str | None:
+    """The country a name or nationality names, in one spelling for all of them: "the U.S.", "United
+    States", "America" and "American" are "america"; None when it names no country."""
+    key = " ".join(w for w in words(name) if w != "the")
+    found = _ALIASES.get(key) or country_of(key)
+    return found or (key if "country" in place_kinds(key) else None)
 
 
 def country_of(word: str) -> str | None:

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from index.nlp import Entity, parse
 from index.text import (
     QUESTION_WORDS,
+    SPEECH,
     STOPWORDS,
     content_terms,
     content_words,
+    country_named,
     country_of,
     is_demonym,
     rarity,
@@ -81,6 +83,8 @@ def _nouns(labels: frozenset[str], words: str) -> dict[str, frozenset[str]]:
 # town"; an island may be one: Cuba, Iceland).
 COUNTRY_NOUNS = frozenset({"country", "nation"})
 LOCAL_NOUNS = frozenset("city town village capital county neighborhood neighbourhood suburb borough".split())
+# Nouns for who reports the news: asked for one, "according to the BBC" answers.
+OUTLET_NOUNS = frozenset("newspaper paper magazine outlet broadcaster network channel publication".split())
 # "Which <noun>": the nouns that say which kind of name answers. Any other noun after "which" or "what"
 # ("which word", "what charge") asks for a description.
 NOUN_LABELS: dict[str, frozenset[str]] = {
@@ -109,12 +113,11 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
         "golfer quarterback pitcher driver director pope king queen prince princess journalist reporter "
         "scientist astronaut comedian host founder chancellor premier envoy ambassador general runner swimmer "
         "cyclist boxer skier rider jockey striker goalkeeper midfielder defender batter bowler sprinter skater "
-        "gymnast winner champion suspect victim whistleblower manager owner chef designer figure veteran mp",
+        "gymnast winner champion suspect victim whistleblower manager owner chef designer figure veteran mp people",
     ),
     **_nouns(
         frozenset({"WORK_OF_ART", "PRODUCT", "ORG"}),  # a newspaper is as often labelled a work as a body
-        "film movie book song album show series novel play programme program podcast game newspaper paper "
-        "magazine outlet broadcaster network channel publication",
+        "film movie book song album show series novel play programme program podcast game " + " ".join(OUTLET_NOUNS),
     ),
     **_nouns(frozenset({"PRODUCT", "ORG", "FAC", "WORK_OF_ART"}), "ship vessel vehicle car drug vaccine"),
     **_nouns(PERSON | {"PRODUCT"}, "model"),  # a car's, or a fashion model
@@ -175,6 +178,10 @@ class Question:
         return {stem(w) for entity in self.entities for w in words(entity)}
 
     @cached_property
+    def _countries(self) -> set[str]:
+        return {country for entity in self.entities if (country := country_named(entity))}
+
+    @cached_property
     def terms(self) -> set[str]:
         """Stems of its meaning-bearing words."""
         return content_terms(self.text)
@@ -185,6 +192,12 @@ class Question:
         story it is about."""
         return {w: rarity(w) for w in dict.fromkeys(w.removesuffix("'s") for w in content_words(self.text))}
 
+    @cached_property
+    def asks_source(self) -> bool:
+        """Whether it asks who said, told or reported something ("Which outlet reported ...?", "Who told
+        ...?"): then the outlet a story credits ("told Reuters", "according to NDTV") may answer."""
+        return self.noun in OUTLET_NOUNS or bool(self.predicates & SPEECH.keys())
+
     def gives(self, text: str) -> bool:
         """Whether the question itself names `text` (an answer must add something): all of it, or its last
         word ("Harry Kane" when it asks about Kane, "an estimated 150" when it says 150, not "Hunter Biden"
@@ -193,6 +206,8 @@ class Question:
         asked = {w.removesuffix("'s") for w in words(self.text)}
         asked |= {country for w in asked if (country := country_of(w))}  # "French" gives France
         asked |= {"".join(w[0] for w in name) for name in self.full_names}
+        if country_named(text) in self._countries:  # "the United States" when it says "the U.S."
+            return True
         said = [w.removesuffix("'s") for w in words(text)]
         last = bool(said) and said[-1] in asked and (len(said) == 1 or said[-1] not in self.qualifiers)
         return bool(said) and (last or all(w in asked for w in said))
@@ -211,6 +226,8 @@ class Question:
         ]
         if "GPE" in self.labels:  # asked for a country: a group that is no nation ("Himalayan") names none
             found = [e for e in found if e.label != "NORP" or is_demonym(text[e.start : e.end])]
+        if self.noun in COUNTRY_NOUNS:  # nor does a city: "Khartoum" answers where, not which country
+            found = [e for e in found if country_named(text[e.start : e.end])]
         return found
 
 
@@ -230,7 +247,8 @@ def analyse_question(text: str) -> Question:
     kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
     labels = AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
     noun, a_kind = _asked_noun(doc)
-    if kind == "other" and noun in NOUN_LABELS and not a_kind:  # "what kind of drug": "fentanyl", no name
+    # "What was the name of the player" asks for a person; "what kind of drug" for "fentanyl", no name.
+    if kind in ("other", "name") and noun in NOUN_LABELS and not a_kind:
         labels = NOUN_LABELS[noun]
         kind = "person" if labels == PERSON else "name"
     if _offers_choices(doc):  # "Kane or Saka?": the answer is one the question names, no new entity
@@ -316,6 +334,11 @@ def _offers_choices(doc: Doc) -> bool:
     return any(t.lower_ == "or" and t.dep_ == "cc" and t.head.ent_type_ for t in doc)
 
 
+def _owned(noun: Token) -> bool:
+    """Whether the noun owns the next ("which children's author"): a kind of that one is asked for."""
+    return any(c.dep_ == "case" for c in noun.children)
+
+
 def _asked_noun(doc: Doc) -> tuple[str | None, bool]:
     """The noun after "which"/"what"/"whose" that says what is asked for: "state" of "from which US state",
     "infection" of "what type of infection", "show" of "on which Russian talk show", "broadcaster" of
@@ -331,6 +354,8 @@ def _asked_noun(doc: Doc) -> tuple[str | None, bool]:
         a_kind = start + 1 < len(doc) and doc[start].lemma_.lower() in _KIND_OF and doc[start + 1].lower_ == "of"
         if a_kind:
             start += 2
+        elif token.dep_ == "det" and token.head.pos_ == "NOUN" and not _owned(token.head):
+            return token.head.lemma_.lower(), False  # "which US-supplied missiles": the parse says
         for word in doc[start : start + 4]:
             after = doc[word.i + 1].lower_ if word.i + 1 < len(doc) else ""
             if not noun and (word.dep_ == "case" or (word.tag_ == "NNS" and after in ("'s", "’s"))):

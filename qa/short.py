@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import dateline_end, place_kinds, says, stem, words
+from index.text import SPEECH, dateline_end, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -69,16 +69,19 @@ def short_answer(
 
     slot = {t.i for f in slot_fillers(question, doc) for t in slot_phrase(f, question.noun)}
 
-    # Where the question's blank stands ("sanctions against Syria" for "sanctions against which country");
-    # then beside the noun asked for; then in the phrase of a word of the question; then nearest its verbs
-    # (they carry the relation asked about: "The Times reports" beats "FSB officers" for "which newspaper
-    # reported ... FSB officers"); then nearest its other words.
-    def rank(span: Span) -> tuple[int, bool, bool, bool, int, int]:
+    # The outlet credited ("told Reuters") first when a source is asked for, else never; then where the blank
+    # stands ("sanctions against Syria" for "sanctions against which country"); then beside the noun asked
+    # for; then in front of a name the question gives; then in the phrase of a word of the question; then
+    # nearest its verbs (they carry the relation asked about: "The Times reports" beats "FSB officers" for
+    # "which newspaper reported ... FSB officers"); then nearest its other words.
+    def rank(span: Span) -> tuple[int, bool, bool, bool, bool, bool, int, int]:
         outside, edges = _distance(span.root, targets)
         return (
             _misfit(question.noun, span.text),
+            _told(span.root) != question.asks_source,
             span.root.i not in slot,
             not _beside_noun(question, span),
+            not _describes_given(question, span.root),
             outside,
             _distance(span.root, verbs)[1],
             edges,
@@ -86,11 +89,12 @@ def short_answer(
 
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
-    misfit, elsewhere, apart, outside, _, edges = keys[best]
-    if misfit > 1:
+    misfit, credited, elsewhere, apart, undescribed, outside, _, edges = keys[best]
+    if misfit > 1 or (credited and not question.asks_source):
         return None
-    # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked.
-    apart = apart and elsewhere and [s for s in spans if not keys[s][0]] != [best]
+    # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked,
+    # and a name written in front of someone the question names.
+    apart = apart and elsewhere and undescribed and [s for s in spans if not keys[s][0]] != [best]
     if apart and _nouns(question, doc):
         return None  # "a source told reporters": the thing asked about is there, and nameless
     # Nothing in the sentence ties it to what was asked: no guess, unless it is the one entity the model's
@@ -113,6 +117,30 @@ def _misfit(noun: str | None, name: str) -> int:
     if noun == "state":
         return 0 if "state" in kinds else 1
     return 2 if noun in LOCAL_NOUNS and kinds == {"country"} else 1
+
+
+def _describes_given(question: Question, token: Token) -> bool:
+    """Whether a name qualifies one the question gives: "Washington Capitals" of "Washington Capitals star
+    Alex Ovechkin" or "Kenya" of "Kenya's Alexander Mutiso" when it asks about Ovechkin or Mutiso. What it
+    asks of someone named is often written in front of their name."""
+    for _ in range(3):
+        if token.dep_ not in ("compound", "poss", "appos", "nmod"):
+            return False
+        token = token.head
+        if token.pos_ == "PROPN" and question.gives(token.text):
+            return True
+    return False
+
+
+def _told(token: Token) -> bool:
+    """Whether a name is whom the news was told or whose account it is ("officials told Reuters", "according
+    to the BBC"): the outlet reporting it, which answers only a question about who said or was told what."""
+    head = token.head
+    if token.dep_ in ("dative", "dobj"):
+        return head.lemma_.lower() in SPEECH
+    if token.dep_ == "pobj" and head.lower_ == "to":
+        return head.head.lower_ == "according" or head.head.lemma_.lower() in SPEECH
+    return False
 
 
 def leaves_unnamed(question: Question, sentence: str) -> bool:
@@ -158,8 +186,11 @@ def _last_word(text: str) -> str | None:
 
 def _without_given(question: Question, span: Span) -> Span | None:
     """The span without leading words the question gives or that only determine it: "Maria Lopez" of
-    "the UN Maria Lopez" when asked about the UN's envoy. The noun asked for stays where it opens a name:
-    "Conference USA" for "which conference", "Lake Michigan" for "which lake"."""
+    "the UN Maria Lopez" when asked about the UN's envoy; None when the question gives all of it ("the United
+    States" when it says "the U.S."). The noun asked for stays where it opens a name: "Conference USA" for
+    "which conference", "Lake Michigan" for "which lake"."""
+    if question.gives(span.text) and span[-1].lemma_.lower() != question.noun:  # not "Kilauea volcano"
+        return None
     start = span.start
     while start < span.end and (
         span.doc[start].pos_ == "DET"

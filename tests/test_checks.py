@@ -84,6 +84,10 @@ ENVOY = "Peskov shares the concerns of Russia's Ambassador to the US Anatoly Ant
         ("Which General Motors model was recalled?", "name"),  # a fashion model is a person, a car model no one
         ("What kind of drug did police seize?", "other"),  # a kind of drug: "fentanyl" answers, no name
         ("What percent of voters backed the plan?", "number"),
+        # The noun the parse ties "which" to, however it is qualified; the noun named after "the name of".
+        ("Which fast-food chain is bringing back its burger?", "name"),
+        ("What was the name of the player who led the team to the title?", "person"),
+        ("The coach named a new captain. Which of the following people did he choose?", "person"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:
@@ -98,6 +102,14 @@ def test_a_kind_of_thing_asks_for_the_thing() -> None:
     assert Q("Which broadcaster's journalists were detained?").noun == "broadcaster"
     assert Q("Which countries' leaders attended the summit?").noun == "country"
     assert Q("Which women").noun == "woman"  # a question cut short is read, not a crash
+    assert Q("The army may use which US-supplied missiles?").noun == "missile"
+
+
+def test_a_country_is_given_by_any_of_its_names() -> None:
+    """ "The United States" adds nothing to a question saying "the U.S.", nor "Britain" to one saying "UK"."""
+    assert Q("The U.S. embassy in which country was evacuated?").gives("the United States")
+    assert Q("Why did UK ministers resign?").gives("Britain") and Q("Who met the British king?").gives("Britain")
+    assert not Q("The U.S. embassy in which country was evacuated?").gives("Sudan")
 
 
 @pytest.mark.parametrize(
@@ -112,16 +124,18 @@ def test_a_kind_of_thing_asks_for_the_thing() -> None:
         ("Which journal published the study?", "The study was published in The Lancet.", ["Lancet"]),
         ("Who will replace the manager?", "Fans want a new manager.", []),  # "Fans" is no one's name
         ("When did Harry Kane join Bayern Munich?", "Harry Kane joined Bayern Munich.", []),  # names given, no date
-        # Asked for a country, a group that is no nation ("Himalayan") names none; a nationality may.
+        # Asked for a country, a group that is no nation ("Himalayan") names none, nor does a city; a
+        # nationality may, and so does a country under another of its names.
         (
             "Which country is banning solo trekking?",
             "Solo trekking will be banned from Nepal's national parks to cut rescues in the Himalayan country.",
             ["Nepal"],
         ),
+        ("Which country did the envoy criticise?", "In Geneva, the envoy criticised American spies.", ["American"]),
         (
-            "Which country did the envoy criticise?",
-            "In Geneva, the envoy criticised American spies.",
-            ["Geneva", "American"],
+            "Which nation's embassy was evacuated?",
+            "The United States evacuated its embassy in Khartoum on Saturday.",
+            ["The United States"],
         ),
         # An abbreviation given with dots is given without them, and a name is given by its initials.
         ("The U.S. embassy in which country was evacuated?", "The US embassy in Sudan was evacuated.", ["Sudan"]),
@@ -711,6 +725,29 @@ def test_no_referent_is_made_up(story: str) -> None:
             "When does daylight saving time end?",
             "Daylight saving time ends Sunday, Nov. 5 at 2 a.m.",
             "Sunday, Nov. 5 at 2 a.m.",
+        ),
+        # The country the question names, under another of its names, adds nothing.
+        (
+            "The U.K. embassy in which country was closed this week?",
+            "Britain closed its embassy in Sudan after days of fighting, the foreign office said.",
+            "Sudan",
+        ),
+        # Asked about someone named, the name written in front of theirs answers.
+        (
+            "Which club does Harry Kane play for?",
+            "Bayern Munich striker Harry Kane scored twice against Werder Bremen on Saturday.",
+            "Bayern Munich",
+        ),
+        # The outlet a story is credited to answers only a question about who reported it.
+        (
+            "Which company recalled the blenders?",
+            "A kitchen maker recalled 40,000 blenders on Friday, officials told Reuters.",
+            None,
+        ),
+        (
+            "Which news outlet reported the recall?",
+            "Vitamix recalled 40,000 blenders on Friday, according to the BBC.",
+            "BBC",
         ),
     ],
 )

@@ -153,3 +153,20 @@ def test_a_writer_opened_before_a_rebuild_follows_it(tmp_path: Path) -> None:
     early.claim()
     assert early.generation == fresh.generation and early.hashes() == {"a0003": "new"}
     assert Store(config).hashes() == {"a0003": "new"} and Store(config).vector_count() == len(passages)
+
+
+def test_a_reader_sees_what_another_process_wrote(tmp_path: Path) -> None:
+    """The chat page keeps its store open while `qa index` rewrites an article in another process: the
+    page's cached article and passage count follow the new version, so citations match the text served."""
+    config = StoreConfig(tmp_path / "index")
+    writer = Store(config)
+    writer.claim()
+    _put(writer, 4, "old")
+    reader = Store(config)
+    assert reader.records.article("a0004").title == "Headline 4" and reader.records.passage_count() == 100
+    article, passages = _article(4)
+    edited = Article(article.id, "Edited headline", article.text, article.path)
+    vectors = np.eye(DIM, dtype=np.float32)[:50].tolist()
+    writer.put([Entry(edited, "new", analyse(article.text), passages[:50], [p.text for p in passages[:50]], vectors)])
+    assert reader.records.article("a0004").title == "Edited headline"
+    assert reader.records.passage_count() == 50
