@@ -47,6 +47,14 @@ STORIES = {
         "Objectors said the traffic study was out of date. They said queues on Mill Lane would grow longer.\n\n"
         "Work is due to begin next spring and to finish in 2028."
     ),
+    "juice-diet": (
+        "Former rugby star says he lost 40 kilograms on a juice diet\n\n"
+        "A former rugby star says he lost 40 kilograms on a 30-day juice diet. Doctors warn it can be dangerous.\n\n"
+        "Tomas Ferreira, who captained Harbour Rovers for six seasons, weighed 130 kilograms when he retired.\n\n"
+        "What is a juice diet? It means drinking only fruit and vegetable juice, with no solid food at all.\n\n"
+        "Doctors warn that a juice diet lacks protein, and that weight lost this way often returns within months.\n\n"
+        "Is a juice diet a good way to lose weight? Most doctors say a steady diet works better over a year."
+    ),
 }
 
 
@@ -104,6 +112,22 @@ def test_the_top_of_the_best_story_competes_with_what_retrieval_found(news: Assi
     opening = ["The planning", "The plan", "Harlow Developments,", "Residents said", "Councillor Ruth", "The committee"]
     assert [" ".join(h.passage.text.split()[:2]) for h in extra] == [*opening, "Traffic on"]
     assert all(h.score == 0.4 for h in extra)
+
+
+def test_asked_who_with_no_name_retrieved_the_top_of_the_best_story_answers(news: Assistant) -> None:
+    """Retrieval finds the story by what it shares with the question ("a former rugby star says he lost 40
+    kilograms"), and no passage it found names him: the passages at the top of that story that can answer
+    are weighed instead, scored as the least retrieved passage. A number is not looked for there."""
+    passages = news._store.records.passages_of("juice-diet")
+    found = [Hit(passages[0], 0.9), Hit(passages[-1], 0.4)]
+    asked = "Which former rugby star says he lost 40 kilograms on a juice diet that doctors warn is dangerous?"
+    assert not any(news._supports(Q(asked), h.passage) for h in found)
+    extra = news._story_top(Q(asked), found)
+    assert [h.passage.text.split(",")[0] for h in extra] == ["Tomas Ferreira"]
+    assert extra[0].score == 0.4
+    assert news._story_top(Q("How many kilograms did the former rugby star weigh when he retired?"), found) == []
+    answer = news.ask(asked)
+    assert answer.short is not None and answer.short.text == "Tomas Ferreira"
 
 
 def test_a_quote_naming_the_thing_asked_for_only_as_the_destination_carries_its_headline(news: Assistant) -> None:
