@@ -70,8 +70,10 @@ class Records:
         """One transaction: committed whole or not at all."""
         db = self._db
         with db:
+            changes = db.total_changes
             yield db
-            db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'writes'")
+            if db.total_changes != changes:  # opening an index changes nothing, and tells no reader to re-read
+                db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'writes'")
 
     @property
     def _writes(self) -> int:

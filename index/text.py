@@ -284,8 +284,9 @@ def same_place(a: list[str], b: list[str]) -> bool:
 
 
 def country_named(name: str) -> str | None:
-    """The country a name or nationality names, in one spelling for all of them: "the U.S.", "United
-    States", "America" and "American" are "america"; None when it names no country."""
+    """The country a name or nationality names, in one spelling for the names known here (pycountry's, the
+    nationalities and aliases above): "the U.S.", "United States", "America" and "American" are "america";
+    None when it names no country known here."""
     key = " ".join(w for w in words(name) if w != "the")
     found = _ALIASES.get(key) or country_of(key)
     return found or (key if "country" in place_kinds(key) else None)

@@ -331,16 +331,7 @@ class Assistant:
         dates at a story's top answered a near miss of the reference set.)"""
         if not hits or question.kind not in ("person", "name"):
             return []
-        story, floor = hits[0].passage.article_id, min(h.score for h in hits)
-        top = self._top_end(self.article(story))
-        passages = self._store.records.passages_of(story)
-        return [Hit(p, floor) for p in passages if p.end <= top and self._supports(question, p)]
-
-    @staticmethod
-    def _top_end(article: Article) -> int:
-        """Where the top of a story ends: its first STORY_TOP sentences."""
-        sentences = article.analysis.sentences
-        return sentences[min(STORY_TOP, len(sentences)) - 1][1] if sentences else 0
+        return [h for h in self._rest_of_story(hits[:1], hits) if self._supports(question, h.passage)]
 
     def _rest_of_story(self, chosen: list[Hit], hits: list[Hit]) -> list[Hit]:
         """The other passages at the top of the best passage's story (its first STORY_TOP sentences), scored
@@ -349,7 +340,8 @@ class Assistant:
         if not chosen:
             return []
         article = self.article(chosen[0].passage.article_id)
-        top = self._top_end(article)
+        sentences = article.analysis.sentences
+        top = sentences[min(STORY_TOP, len(sentences)) - 1][1] if sentences else 0
         known = {h.passage.id for h in chosen}
         floor = min((h.score for h in hits), default=0.0)
         story = self._store.records.passages_of(article.id)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from index.nlp import Entity, parse
 from index.text import (
     QUESTION_WORDS,
-    SPEECH,
     STOPWORDS,
     content_terms,
     content_words,
@@ -83,8 +82,10 @@ def _nouns(labels: frozenset[str], words: str) -> dict[str, frozenset[str]]:
 # town"; an island may be one: Cuba, Iceland).
 COUNTRY_NOUNS = frozenset({"country", "nation"})
 LOCAL_NOUNS = frozenset("city town village capital county neighborhood neighbourhood suburb borough".split())
-# Nouns for who reports the news: asked for one, "according to the BBC" answers.
+# Nouns for who reports the news, and verbs for reporting it: asked "which outlet" or who said, told or
+# reported something, the outlet the news was told to ("a spokesman told the BBC") answers.
 OUTLET_NOUNS = frozenset("newspaper paper magazine outlet broadcaster network channel publication".split())
+_SOURCE_VERBS = frozenset({"report", "say", "tell"})
 # "Which <noun>": the nouns that say which kind of name answers. Any other noun after "which" or "what"
 # ("which word", "what charge") asks for a description.
 NOUN_LABELS: dict[str, frozenset[str]] = {
@@ -113,7 +114,7 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
         "golfer quarterback pitcher driver director pope king queen prince princess journalist reporter "
         "scientist astronaut comedian host founder chancellor premier envoy ambassador general runner swimmer "
         "cyclist boxer skier rider jockey striker goalkeeper midfielder defender batter bowler sprinter skater "
-        "gymnast winner champion suspect victim whistleblower manager owner chef designer figure veteran mp people",
+        "gymnast winner champion suspect victim whistleblower manager owner chef designer figure veteran mp",
     ),
     **_nouns(
         frozenset({"WORK_OF_ART", "PRODUCT", "ORG"}),  # a newspaper is as often labelled a work as a body
@@ -162,11 +163,14 @@ class Question:
     # London Stock Exchange"): a story about it writes them (`evidence.names_in_full`), where "Shady Oaks
     # Care Center" shares most of the words. A person is often named by surname alone, a country otherwise.
     full_names: tuple[tuple[str, ...], ...] = ()
+    asking: str = ""  # the sentence that asks, after any that set the scene ("Which team does he play for?")
 
     @cached_property
     def anchors(self) -> set[str]:
-        """Stems of what it asks about, not of whom: near these in a sentence stands the answer."""
-        return (self.terms - self._named) or self.terms
+        """Stems of what it asks about, not of whom, in the sentence that asks: near these in a sentence
+        stands the answer. A sentence setting the scene ("Ovechkin scored 895 goals.") tells which story,
+        not what is asked of it."""
+        return (content_terms(self.asking) - self._named) or (self.terms - self._named) or self.terms
 
     @cached_property
     def names_only(self) -> bool:
@@ -195,8 +199,8 @@ class Question:
     @cached_property
     def asks_source(self) -> bool:
         """Whether it asks who said, told or reported something ("Which outlet reported ...?", "Who told
-        ...?"): then the outlet a story credits ("told Reuters", "according to NDTV") may answer."""
-        return self.noun in OUTLET_NOUNS or bool(self.predicates & SPEECH.keys())
+        ...?"): then the outlet the news was told to ("officials told Reuters") may answer."""
+        return self.noun in OUTLET_NOUNS or bool(self.predicates & _SOURCE_VERBS)
 
     def gives(self, text: str) -> bool:
         """Whether the question itself names `text` (an answer must add something): all of it, or its last
@@ -226,8 +230,6 @@ class Question:
         ]
         if "GPE" in self.labels:  # asked for a country: a group that is no nation ("Himalayan") names none
             found = [e for e in found if e.label != "NORP" or is_demonym(text[e.start : e.end])]
-        if self.noun in COUNTRY_NOUNS:  # nor does a city: "Khartoum" answers where, not which country
-            found = [e for e in found if country_named(text[e.start : e.end])]
         return found
 
 
@@ -254,8 +256,9 @@ def analyse_question(text: str) -> Question:
     if _offers_choices(doc):  # "Kane or Saka?": the answer is one the question names, no new entity
         labels = frozenset()
     named = tuple(e.text for e in doc.ents if e.label_ in NAMED)
+    asking = _asking(doc)
     predicates = frozenset(
-        t.lemma_.lower() for t in _asking(doc) if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX")
+        t.lemma_.lower() for t in asking if t.pos_ == "VERB" or (t.dep_ == "ROOT" and t.pos_ != "AUX")
     )
     qualifiers = frozenset(
         t.lower_ for t in doc if t.pos_ == "PROPN" and t.dep_ == "compound" and t.head.pos_ == "NOUN"
@@ -266,7 +269,7 @@ def analyse_question(text: str) -> Question:
         if e.label_ in NAMED - PERSON - {"GPE"}
         and len(parts := tuple(w for w in words(e.text) if w not in STOPWORDS)) > 1
     )
-    return Question(text, kind, labels, named, noun, predicates, _slot(doc), qualifiers, full_names)
+    return Question(text, kind, labels, named, noun, predicates, _slot(doc), qualifiers, full_names, asking.text)
 
 
 # Dependency labels of a verb's doer and of what it is done to (a passive's subject), in spaCy's English scheme.

@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import SPEECH, dateline_end, place_kinds, says, stem, words
+from index.text import dateline_end, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -69,28 +69,29 @@ def short_answer(
 
     slot = {t.i for f in slot_fillers(question, doc) for t in slot_phrase(f, question.noun)}
 
-    # The outlet credited ("told Reuters") first when a source is asked for, else never; then where the blank
-    # stands ("sanctions against Syria" for "sanctions against which country"); then beside the noun asked
-    # for; then in front of a name the question gives; then in the phrase of a word of the question; then
-    # nearest its verbs (they carry the relation asked about: "The Times reports" beats "FSB officers" for
-    # "which newspaper reported ... FSB officers"); then nearest its other words.
+    # Where the question's blank stands ("sanctions against Syria" for "sanctions against which country");
+    # then beside the noun asked for; then, unless a source is asked for, never the outlet the news was told
+    # to ("officials told Reuters"); then in the phrase of a word of the question; then in front of
+    # a name the question gives ("Washington Capitals star Alex Ovechkin"); then nearest its verbs (they
+    # carry the relation asked about: "The Times reports" beats "FSB officers" for "which newspaper reported
+    # ... FSB officers"); then nearest its other words.
     def rank(span: Span) -> tuple[int, bool, bool, bool, bool, bool, int, int]:
         outside, edges = _distance(span.root, targets)
         return (
             _misfit(question.noun, span.text),
-            _told(span.root) != question.asks_source,
             span.root.i not in slot,
             not _beside_noun(question, span),
-            not _describes_given(question, span.root),
+            _told(span.root) != question.asks_source,
             outside,
+            not _describes_given(question, span.root),
             _distance(span.root, verbs)[1],
             edges,
         )
 
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
-    misfit, credited, elsewhere, apart, undescribed, outside, _, edges = keys[best]
-    if misfit > 1 or (credited and not question.asks_source):
+    misfit, elsewhere, apart, told, outside, undescribed, _, edges = keys[best]
+    if misfit > 1 or (told and not question.asks_source):
         return None
     # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked,
     # and a name written in front of someone the question names.
@@ -132,15 +133,17 @@ def _describes_given(question: Question, token: Token) -> bool:
     return False
 
 
+_TOLD_TO = {"say", "speak", "tell"}  # speech verbs whose "to" names whom the words were given
+
+
 def _told(token: Token) -> bool:
-    """Whether a name is whom the news was told or whose account it is ("officials told Reuters", "according
-    to the BBC"): the outlet reporting it, which answers only a question about who said or was told what."""
+    """Whether a name is whom the news was told ("officials told Reuters", "said to CNN"): the outlet
+    reporting it, which answers only a question about who reported or was told something. (An account
+    "according to the Pentagon" may be the answer: "Which agency estimated the toll?")"""
     head = token.head
-    if token.dep_ in ("dative", "dobj"):
-        return head.lemma_.lower() in SPEECH
-    if token.dep_ == "pobj" and head.lower_ == "to":
-        return head.head.lower_ == "according" or head.head.lemma_.lower() in SPEECH
-    return False
+    if token.dep_ in ("dative", "dobj"):  # "told Reuters", not "called the Knicks" or "added Brazil"
+        return head.lemma_.lower() == "tell"
+    return token.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_.lower() in _TOLD_TO
 
 
 def leaves_unnamed(question: Question, sentence: str) -> bool:
@@ -192,11 +195,14 @@ def _without_given(question: Question, span: Span) -> Span | None:
     if question.gives(span.text) and span[-1].lemma_.lower() != question.noun:  # not "Kilauea volcano"
         return None
     start = span.start
-    while start < span.end and (
-        span.doc[start].pos_ == "DET"
-        or (question.gives(span.doc[start].text) and span.doc[start].lemma_.lower() != question.noun)
-    ):
-        start += 1
+    while start < span.end:
+        end = start + 1  # a whole word: "Coca-Cola" of "Coca-Cola Spiced", never "-Cola Spiced"
+        while end < span.end and not span.doc[end - 1].whitespace_:
+            end += 1
+        word = span.doc[start:end]
+        if not (word[0].pos_ == "DET" or (question.gives(word.text) and word[-1].lemma_.lower() != question.noun)):
+            break
+        start = end
     return span.doc[start : span.end] if start < span.end else None
 
 
