@@ -44,7 +44,7 @@ from qa.prompt import build_messages
 from qa.question import NAMED, Question, analyse_question
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
-from qa.short import leaves_unnamed, short_answer
+from qa.short import leaves_unnamed, short_answer, subject_unnamed
 from qa.verify import MARKER, names_asked_for, problem
 
 if TYPE_CHECKING:
@@ -404,6 +404,8 @@ class Assistant:
         The model saw no numbers, so any [n] it writes is dropped; the citation is the sentence it drew on.
         Where that sentence holds an entity of the kind asked for, the answer must state one of them: that
         is what it answers with (a name from elsewhere, or none, is a sentence that only sounds right).
+        Asked who or which, a first sentence whose subject goes unnamed ("The 81-year-old is one of the
+        cover stars") answers nothing on its own: the sentence is quoted instead, under its headline.
         """
         chosen = [r.hit for r in best]
         focus = [h.passage.text for h in chosen]
@@ -413,7 +415,8 @@ class Assistant:
             stated = _stated(best[source], short)
             sentence = best[source]
             cited = list(dict.fromkeys([sentence.hit.passage.text, sentence.read]))  # as written, and as read
-            if (stated or not sentence.answers) and not problem(short, question, cited, focus):
+            unnamed = question.kind in ("person", "name") and not numbering and subject_unnamed(question, short)
+            if (stated or not sentence.answers) and not unnamed and not problem(short, question, cited, focus):
                 break
         else:
             return None

@@ -155,6 +155,16 @@ def leaves_unnamed(question: Question, sentence: str) -> bool:
     nouns = _nouns(question, doc)
     if nouns:
         return not any(_named(noun) for noun in nouns)
+    return _subject_unnamed(question, doc)
+
+
+def subject_unnamed(question: Question, sentence: str) -> bool:
+    """Whether the sentence's own subject goes unnamed ("The 81-year-old is one of the cover stars"),
+    whatever else it names."""
+    return _subject_unnamed(question, parse(sentence))
+
+
+def _subject_unnamed(question: Question, doc: Doc) -> bool:
     subjects = [c for t in doc if t.dep_ == "ROOT" for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
     return any(_unnamed_subject(question, s) for s in subjects)
 

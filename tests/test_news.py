@@ -55,6 +55,12 @@ STORIES = {
         "Doctors warn that a juice diet lacks protein, and that weight lost this way often returns within months.\n\n"
         "Is a juice diet a good way to lose weight? Most doctors say a steady diet works better over a year."
     ),
+    "cover-star": (
+        "Magazine Names Its Oldest Cover Star\n\n"
+        "The 81-year-old is one of the cover stars of the annual issue, alongside Lena Morris and Sam Okoro, the "
+        "magazine said on Monday.\n\n"
+        "Ruth Calder, a television chef, first appeared in the magazine in 1990."
+    ),
 }
 
 
@@ -128,6 +134,20 @@ def test_asked_who_with_no_name_retrieved_the_top_of_the_best_story_answers(news
     assert news._story_top(Q("How many kilograms did the former rugby star weigh when he retired?"), found) == []
     answer = news.ask(asked)
     assert answer.short is not None and answer.short.text == "Tomas Ferreira"
+
+
+def test_asked_who_a_model_sentence_whose_subject_goes_unnamed_answers_nothing(news: Assistant) -> None:
+    """ "The 81-year-old is one of the cover stars, alongside ..." names others, not the one asked for: asked
+    who, such a first sentence fails, and the sentence is quoted instead (under its headline); asked how
+    old, the same sentence answers."""
+    article = news.article("cover-star")
+    start = article.text.index("The 81-year-old")
+    end = article.text.index(".", start) + 1
+    sentence = Passage("cover-star", start, end, article.text[start:end], article.title)
+    best = [Ranked(1.0, Hit(sentence, 0.8), sentence.text, [])]
+    written = "The 81-year-old is one of the cover stars of the annual issue, alongside Lena Morris and Sam Okoro."
+    assert news._checked_sentence(written, Q("Which TV chef is the magazine's oldest cover star?"), best, {}) is None
+    assert news._checked_sentence(written, Q("How old is the magazine's oldest cover star?"), best, {})
 
 
 def test_a_quote_naming_the_thing_asked_for_only_as_the_destination_carries_its_headline(news: Assistant) -> None:
