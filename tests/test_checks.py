@@ -11,13 +11,16 @@ from index.referent import referent
 from index.text import dateline_end, dates, normalize, place_kinds, rarity, says, words
 from qa.assistant import (
     MIN_SIMILARITY,
+    SURE_COVERAGE,
+    SURE_SCORE,
+    SURE_SIMILARITY,
     Ranked,
     _drawn_on,
     _focus,
     _headline_names,
     _sentence_case,
     _shortenings,
-    _unlike,
+    _unsure,
 )
 from qa.evidence import (
     MIN_COVERAGE,
@@ -483,9 +486,25 @@ def test_a_sentence_reading_unlike_the_question_is_a_near_miss(question: str, na
     sentence = Passage("a", 0, len(text), text, "")
     far = Ranked(2.0, Hit(sentence, 0.5), sentence.text, [], MIN_SIMILARITY - 0.1)
     close = far._replace(similarity=MIN_SIMILARITY + 0.1)
+    covered = {"a": 1.0}
     assert Q(question).names_only is names_only
-    assert _unlike(Q(question), far) is not names_only
-    assert not _unlike(Q(question), close)
+    assert _unsure(Q(question), far, covered) is not names_only
+    assert not _unsure(Q(question), close, covered)
+    assert not _unsure(Q(question), far, {})  # a follow-up leans on the last answer's story
+
+
+def test_a_sentence_weak_on_every_count_is_a_near_miss() -> None:
+    """From a story writing little of the question, a sentence reading unlike it and scoring low answers
+    nothing ("South Korea passed a law banning the sale of what?" over its martial law); strong on any one
+    count, it may."""
+    text = "A declaration of martial law in South Korea triggered a political crisis."
+    sentence = Passage("a", 0, len(text), text, "")
+    weak = Ranked(SURE_SCORE - 0.2, Hit(sentence, 0.7), text, [], SURE_SIMILARITY - 0.05)
+    question = Q("South Korea passed a law this week banning the sale of what?")
+    assert _unsure(question, weak, {"a": SURE_COVERAGE - 0.1})
+    assert not _unsure(question, weak, {"a": SURE_COVERAGE + 0.1})
+    assert not _unsure(question, weak._replace(similarity=SURE_SIMILARITY + 0.05), {"a": SURE_COVERAGE - 0.1})
+    assert not _unsure(question, weak._replace(score=SURE_SCORE + 0.1), {"a": SURE_COVERAGE - 0.1})
 
 
 def test_a_sentence_holding_the_name_asked_for_beats_as_good_ones_that_hold_none() -> None:

@@ -9,6 +9,7 @@ import pytest
 from index.articles import Passage
 from qa import Assistant
 from qa.assistant import STORY_TOP, Ranked
+from qa.evidence import MIN_COVERAGE
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
 
@@ -88,8 +89,8 @@ def test_a_story_on_a_neighbouring_subject_does_not_answer(news: Assistant) -> N
     weighed. A word no story writes ("tramline") counts for neither."""
     hits = [Hit(news._store.records.passages_of(story)[1], 0.5) for story in ("library-opens", "riverside-homes")]
     question = Q("Which councillor said the new library would add traffic and a tramline to Mill Lane?")
-    kept = news._on_subject(question, hits)
-    assert [h.passage.article_id for h in kept] == ["riverside-homes"]
+    covered = news._coverage(question, hits)
+    assert [s for s, share in covered.items() if share >= MIN_COVERAGE] == ["riverside-homes"]
     assert "tramline" in question.weights and "tramline" not in news._store.records.written(list(question.weights))
 
 
