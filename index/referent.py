@@ -147,6 +147,6 @@ def _person(group: str) -> str | None:
     ("Monday", though "Theresa May" is a name)."""
     first, last = group.split()[0], group.split()[-1]
     common = first.lower() in STOPWORDS or group.lower() in CALENDAR  # "He", "But", "Monday"; not "Theresa May"
-    if common or last.isupper() or last.endswith(("'s", "’s")) or is_demonym(last):
+    if common or last.isupper() or last.endswith(("'s", "’s")) or is_demonym(group):  # not "Mark Cuban"
         return None
     return last

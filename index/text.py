@@ -293,9 +293,39 @@ def country_named(name: str) -> str | None:
 
 
 def country_of(word: str) -> str | None:
-    """The country a nationality names ("French" -> "france", "Russians" -> "russia"), else None."""
-    low = word.lower()
-    return _COUNTRIES.get(low) or (_COUNTRIES.get(low[:-1]) if low.endswith("s") else None)
+    """The country a nationality names ("French" -> "france", "Russians" -> "russia", "South African" ->
+    "south africa"), else None: the table above, then every country's in countryinfo's tables."""
+    low = " ".join(words(word))
+    for key in (low, low[:-1] if low.endswith("s") else ""):
+        if found := _COUNTRIES.get(key) or _demonyms().get(key):
+            return found
+    return None
+
+
+def nation_named(nationality: str) -> str | None:
+    """The country a nationality names, written as a name ("South Africans" -> "South Africa"); None for
+    anything else, a country's own name included."""
+    country = country_of(nationality)
+    if country is None or country == "europe":
+        return None
+    return " ".join(w if w in ("and", "of", "the") else w.capitalize() for w in country.split())
+
+
+@cache
+def _demonyms() -> dict[str, str]:
+    """Each country's nationality word, lower case, to its name ("kenyan": "kenya"); 40 ms, paid once. A
+    word countryinfo gives several countries ("Dominican") or a country's own name ("Djibouti") is left
+    out: it tells no one country."""
+    from countryinfo import all_countries
+
+    found: dict[str, set[str]] = {}
+    for country in all_countries():
+        name = " ".join(words(country.name())).removeprefix("the ")  # "the bahamas" is "bahamas"
+        for demonym in (country.demonym() or "").split(","):
+            key = " ".join(words(demonym))
+            if key and key != name:
+                found.setdefault(key, set()).add(name)
+    return {key: names.pop() for key, names in found.items() if len(names) == 1}
 
 
 # A story's dateline: the place in capitals (with its state or country) and the agency before a dash that
@@ -330,6 +360,7 @@ def _places() -> tuple[frozenset[str], frozenset[str]]:
     import pycountry  # 46 ms, paid by the first question about a place rather than by every start
 
     countries = (set(_COUNTRIES.values()) - {"europe"}) | set(_ALIASES) | set(_ALIASES.values())
+    countries |= set(_demonyms().values())
     for country in pycountry.countries:
         for field in ("name", "common_name", "official_name"):
             value = getattr(country, field, None)

@@ -219,7 +219,12 @@ class Assistant:
         if searched == question:  # a follow-up weighs the passages around the last answer instead
             chosen += self._rest_of_story(chosen, hits)
         ranked = self._ranked_sentences(analysed, chosen, said) if chosen else []
-        if not ranked or ranked[0].score < MIN_SCORE or _unsure(analysed, ranked[0], covered):
+        best_story = covered.get(ranked[0].hit.passage.article_id, 1.0) if ranked else 1.0
+        if (
+            not ranked
+            or ranked[0].score < MIN_SCORE
+            or (searched == question and _unsure(analysed, ranked[0], best_story))
+        ):
             yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
@@ -263,7 +268,7 @@ class Assistant:
             pieces = [quote]
             timings["first_text"] = perf_counter() - started
             yield from (Text(piece) for piece, _, _ in _pieces(quote, []))
-        if short:  # "Whitcombe" is "Dana Whitcombe"
+        if short and not short.full:  # "Whitcombe" is "Dana Whitcombe"
             short = replace(short, full=self.article(short.article_id).full_name(short.start, short.end))
         timings["total"] = perf_counter() - started
         answer = Answer(
@@ -358,13 +363,13 @@ class Assistant:
         return [Hit(p, floor) for p in story if p.id not in known and p.end <= top]
 
     def _under_headline(self, quoted: list[Ranked]) -> list[Ranked]:
-        """The quote with its story's headline in front, unless quoted already: the headline names what the
-        first sentence speaks of without naming ("Lantern Night returns to Ashford" over "The festival drew
-        40,000 people")."""
+        """The quote with its story's headline in front, unless quoted already or it asks ("Why is Ardern
+        resigning?" states nothing): the headline names what the first sentence speaks of without naming
+        ("Lantern Night returns to Ashford" over "The festival drew 40,000 people")."""
         first = quoted[0].hit
         head = self._headline(first.passage)
         spans = tuple((r.hit.passage.article_id, r.hit.passage.start, r.hit.passage.end) for r in quoted)
-        if head is None or _overlaps(head, spans):
+        if head is None or _overlaps(head, spans) or _ASKS.search(head.text):
             return quoted
         return [Ranked(quoted[0].score, Hit(head, first.score), head.text, []), *quoted]
 
@@ -626,15 +631,13 @@ def _without_meta_lead(sentence: str) -> str:
 _ASIDE = re.compile(r"(a|an|the|who|which|whose|whom|where|now|formerly|previously|also)\b", re.I)
 
 
-def _unsure(question: Question, best: Ranked, covered: dict[str, float]) -> bool:
-    """Whether a question asked on its own (its stories' `covered` known) has no answer in the best sentence:
-    it reads unlike the question, which says more than whom it is about, or it is weak on every count."""
-    if not covered:
-        return False
+def _unsure(question: Question, best: Ranked, covered: float) -> bool:
+    """Whether the best sentence (from a story writing `covered` of the question's words) does not answer a
+    question asked on its own: it reads unlike the question, which says more than whom it is about, or it
+    is weak on every count."""
     if best.similarity < MIN_SIMILARITY and not question.names_only:
         return True
-    story = covered.get(best.hit.passage.article_id, 1.0)
-    return story < SURE_COVERAGE and best.similarity < SURE_SIMILARITY and best.score < SURE_SCORE
+    return covered < SURE_COVERAGE and best.similarity < SURE_SIMILARITY and best.score < SURE_SCORE
 
 
 def _shortenings(sentence: str, source: str) -> Iterator[str]:

@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import dateline_end, place_kinds, says, stem, words
+from index.text import dateline_end, nation_named, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -49,7 +49,9 @@ def short_answer(
         doc.char_span(e.start - sentence.start, e.end - sentence.start, e.label, alignment_mode="expand")
         for e in entities
     ]
-    spans = _joined([s for s in spans if s is not None])
+    asked_when = question.labels & {"DATE", "TIME"}
+    when = [e for e in doc.ents if e.label_ in asked_when]
+    spans = _joined([s for s in spans if s is not None], when)
     if "PERSON" not in question.labels:  # a person's title carries their name the other way round
         spans += _named_nouns(question, doc)
     found = {(s.start, s.end) for s in spans}
@@ -104,7 +106,8 @@ def short_answer(
     if apart and outside and edges > _TIED and (tied or not lone):
         return None
     start = sentence.start + best.start_char
-    return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
+    nation = nation_named(best.text) if question.noun in COUNTRY_NOUNS else None  # "South Korean (South Korea)"
+    return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation, nation)
 
 
 def _misfit(noun: str | None, name: str) -> int:
@@ -216,11 +219,13 @@ def _without_given(question: Question, span: Span) -> Span | None:
     return span.doc[start : span.end] if start < span.end else None
 
 
-def _joined(spans: list[Span]) -> list[Span]:
+def _joined(spans: list[Span], more: list[Span]) -> list[Span]:
     """Entities written next to each other as one ("Friday" + "morning": "Friday morning"), and a day with
-    its hour ("Sunday, Nov. 5" + "at" + "2 a.m.")."""
+    its hour ("Sunday, Nov. 5" + "at" + "2 a.m."). `more` are the sentence's own dates and times: parsed
+    alone, it may find one the article's parse missed ("2 a.m."), taken where it joins one of `spans`."""
+    extra = {(e.start, e.end) for e in more if not any(s.start < e.end and e.start < s.end for s in spans)}
     joined: list[Span] = []
-    for span in sorted(spans, key=lambda s: s.start):
+    for span in sorted(spans + [e for e in more if (e.start, e.end) in extra], key=lambda s: s.start):
         last = joined[-1] if joined else None
         if last is not None and last.end <= span.start:
             gap = span.doc[last.end : span.start].text
@@ -228,7 +233,7 @@ def _joined(spans: list[Span]) -> list[Span]:
                 joined[-1] = Span(span.doc, last.start, span.end, label=last.label_)
                 continue
         joined.append(span)
-    return joined
+    return [s for s in joined if any(s.start <= o.start and o.end <= s.end for o in spans)]
 
 
 def _named_nouns(question: Question, doc: Doc) -> list[Span]:

@@ -229,36 +229,59 @@ _CARRIED = ("xcomp", "advcl", "conj", "pcomp")  # clauses whose unstated subject
 def _inverted(body: str, source: str) -> str | None:
     """A verb whose doer in the answer is not its doer in the source: "The Lightning won the Stanley Cup"
     from "The Avalanche beat the Lightning to win the Stanley Cup", where "to win" takes its subject from
-    "beat". Only verbs the source uses with a named doer are compared (a paraphrase or "he" decides nothing)."""
-    doers = _doers(parse(source))
-    for verb, subject in _doers(parse(body)).items():
+    "beat"; each of several doers counts ("won by Mutiso and Bekele" from "Mutiso won, ahead of Bekele").
+    Only verbs the source uses with a named doer are compared (a paraphrase or "he" decides nothing)."""
+    doers = {verb: set().union(*who) for verb, who in _doers(parse(source)).items()}
+    for verb, who in _doers(parse(body)).items():
         known = doers.get(verb)
-        if known and subject and not subject & known:
-            return f"{' '.join(sorted(subject))} {verb}"
+        wrong = [name for name in who if not name & known] if known else []
+        if wrong:
+            return f"{' '.join(sorted(wrong[0]))} {verb}"
     return None
 
 
-def _doers(doc: Doc) -> dict[str, set[str]]:
-    """Each verb's lemma and the words of its subject's name; a clause without one takes its governor's."""
-    found: dict[str, set[str]] = {}
+def _doers(doc: Doc) -> dict[str, list[set[str]]]:
+    """Each verb's lemma and the words of each name doing it; a clause without one takes its governor's."""
+    found: dict[str, list[set[str]]] = {}
     for token in doc:
-        if token.pos_ != "VERB":
-            continue
-        subject = _subject(token)
-        if subject:
-            found.setdefault(token.lemma_.lower(), set()).update(subject)
+        if token.pos_ == "VERB" and (names := _doer(token)):
+            found.setdefault(token.lemma_.lower(), []).extend(names)
     return found
 
 
-def _subject(verb: Token) -> set[str]:
+def _doer(verb: Token) -> list[set[str]]:
+    """The names doing the verb, one per conjunct ("Mutiso and Bekele" are two): its subject, or in the
+    passive the object of its "by" ("was won by Mutiso"; the passive's subject is what it is done to). A
+    clause without a subject takes its governor's: the passive's subject in "was beaten by Bekele and
+    finished second"."""
+    carried = False
     for _ in range(4):  # "beat ... to win": win's doer is beat's
-        named = [c for c in verb.children if c.dep_ in _SUBJECTS and c.pos_ == "PROPN"]
-        if named:
-            return {w.lower_ for c in named for w in c.subtree if w.pos_ == "PROPN"}
-        if any(c.dep_ in _SUBJECTS for c in verb.children) or verb.dep_ not in _CARRIED:
-            return set()  # a pronoun or a common noun: nothing to compare
-        verb = verb.head
-    return set()
+        passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
+        if passive and carried:
+            doers = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        elif passive:
+            doers = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        else:
+            doers = [c for c in verb.children if c.dep_ == "nsubj"]
+        if doers or passive or verb.dep_ not in _CARRIED:
+            # A pronoun or a common noun names no one: nothing to compare.
+            return [name for d in doers if d.pos_ == "PROPN" for name in _conjunct_names(d)]
+        verb, carried = verb.head, True
+    return []
+
+
+def _conjunct_names(head: Token) -> list[set[str]]:
+    """The proper nouns of a phrase, grouped by the conjunct each belongs to."""
+    heads = {t.i for t in (head, *head.conjuncts)}
+    groups: dict[int, set[str]] = {}
+    for word in head.subtree:
+        if word.pos_ != "PROPN":
+            continue
+        up = word
+        while up.i not in heads:  # every word of the subtree leads up to its head
+            up = up.head
+        groups.setdefault(up.i, set()).add(word.lower_)
+    return list(groups.values())
 
 
 def _misequated(body: str, source: str) -> str | None:

@@ -62,6 +62,17 @@ STORIES = {
         "magazine said on Monday.\n\n"
         "Ruth Calder, a television chef, first appeared in the magazine in 1990."
     ),
+    "city-marathon": (
+        "Mutiso Wins City Marathon\n\n"
+        "Kenya's Alexander Mutiso won the city marathon on Sunday in two hours and four minutes, ahead of "
+        "Ethiopia's Tadese Bekele.\n\n"
+        "More than 30,000 runners took part."
+    ),
+    "mayor-quits": (
+        "Why Is Dunmore's Mayor Stepping Down?\n\n"
+        "The 54-year-old will leave the post in June after eleven years, she told the council on Monday.\n\n"
+        "Pat Oduya was first elected in 2013."
+    ),
 }
 
 
@@ -72,6 +83,15 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     for name, text in STORIES.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     return Assistant.from_folder(folder, index_dir=tmp_path_factory.mktemp("news-index"))
+
+
+def _quoted(news: Assistant, article_id: str, opening: str) -> list[Ranked]:
+    """The sentence of the story that begins with `opening`, as the one best sentence."""
+    article = news.article(article_id)
+    start = article.text.index(opening)
+    end = article.text.index(".", start) + 1
+    sentence = Passage(article_id, start, end, article.text[start:end], article.title)
+    return [Ranked(1.0, Hit(sentence, 0.8), sentence.text, [])]
 
 
 def test_a_name_given_only_in_the_headline_answers(news: Assistant) -> None:
@@ -141,26 +161,34 @@ def test_asked_who_a_model_sentence_whose_subject_goes_unnamed_answers_nothing(n
     """ "The 81-year-old is one of the cover stars, alongside ..." names others, not the one asked for: asked
     who, such a first sentence fails, and the sentence is quoted instead (under its headline); asked how
     old, the same sentence answers."""
-    article = news.article("cover-star")
-    start = article.text.index("The 81-year-old")
-    end = article.text.index(".", start) + 1
-    sentence = Passage("cover-star", start, end, article.text[start:end], article.title)
-    best = [Ranked(1.0, Hit(sentence, 0.8), sentence.text, [])]
+    best = _quoted(news, "cover-star", "The 81-year-old")
     written = "The 81-year-old is one of the cover stars of the annual issue, alongside Lena Morris and Sam Okoro."
     assert news._checked_sentence(written, Q("Which TV chef is the magazine's oldest cover star?"), best, {}) is None
     assert news._checked_sentence(written, Q("How old is the magazine's oldest cover star?"), best, {})
 
 
+def test_a_headline_that_asks_is_never_put_in_front_of_a_quote(news: Assistant) -> None:
+    """A headline that asks ("Why Is Dunmore's Mayor Stepping Down?") states nothing: the quote stands alone."""
+    quoted = _quoted(news, "mayor-quits", "The 54-year-old")
+    assert news._headline(quoted[0].hit.passage) is not None
+    assert news._under_headline(quoted) == quoted
+
+
 def test_a_quote_naming_the_thing_asked_for_only_as_the_destination_carries_its_headline(news: Assistant) -> None:
     """Asked which destination, "the famed Italian destination" answers only under its headline."""
-    article = news.article("lagoon-fee")
-    start = article.text.index("The famed Italian destination")
-    end = article.text.index(".", start) + 1
-    sentence = Passage("lagoon-fee", start, end, article.text[start:end], article.title)
-    quoted = [Ranked(1.0, Hit(sentence, 0.8), sentence.text, [])]
+    quoted = _quoted(news, "lagoon-fee", "The famed Italian destination")
     shown = news._under_headline(quoted)
-    assert [r.hit.passage.text for r in shown] == [article.title, sentence.text]
+    assert [r.hit.passage.text for r in shown] == [news.article("lagoon-fee").title, quoted[0].hit.passage.text]
     both = [*quoted, shown[0]]
     assert news._under_headline(both) == both  # the headline is quoted once
     answer = news.ask("Which destination will charge day visitors 10 euros?")
     assert answer.text.startswith("Venice Doubles Its Entry Fee for Day Trippers [1].")
+
+
+def test_a_nationality_in_the_question_is_met_by_the_country_the_story_names(news: Assistant) -> None:
+    """ "Which Kenyan runner" over "Kenya's Alexander Mutiso"; and the runner-up is never said to have won."""
+    answer = news.ask("Which Kenyan runner won the city marathon?")
+    assert answer.short is not None and answer.short.text == "Alexander Mutiso"
+    winner = news.ask("Who won the city marathon?")
+    assert winner.short is not None and winner.short.text == "Alexander Mutiso"
+    assert "Bekele" not in winner.text or "ahead of Ethiopia's Tadese Bekele" in winner.text
