@@ -294,7 +294,7 @@ def country_named(name: str) -> str | None:
 
 def country_of(word: str) -> str | None:
     """The country a nationality names ("French" -> "france", "Russians" -> "russia", "South African" ->
-    "south africa"), else None: the table above, then every country's in countryinfo's tables."""
+    "south africa"), else None: the table above first, then countryinfo's nationality words."""
     low = " ".join(words(word))
     for key in (low, low[:-1] if low.endswith("s") else ""):
         if found := _COUNTRIES.get(key) or _demonyms().get(key):
