@@ -206,8 +206,9 @@ class Assistant:
         kind = analysed.kind
         for_search = replace(analysed, text=searched)
         supporting = [h for h in hits + nearby if self._supports(for_search, h.passage)]
+        alone = searched == question  # asked on its own: a follow-up leans on the story of the last answer
         covered: dict[str, float] = {}
-        if searched == question:  # asked on its own: a follow-up leans on the story of the last answer
+        if alone:
             supporting = supporting or self._story_top(for_search, hits)
             covered = self._coverage(analysed, supporting)
             supporting = [h for h in supporting if covered[h.passage.article_id] >= MIN_COVERAGE]
@@ -216,15 +217,10 @@ class Assistant:
         chosen += self._rest_of_quote(chosen)
         if kind != "reason":  # a headline tells what happened and to whom, seldom why
             chosen += self._openings(chosen)
-        if searched == question:  # a follow-up weighs the passages around the last answer instead
+        if alone:  # a follow-up weighs the passages around the last answer instead
             chosen += self._rest_of_story(chosen, hits)
         ranked = self._ranked_sentences(analysed, chosen, said) if chosen else []
-        best_story = covered.get(ranked[0].hit.passage.article_id, 1.0) if ranked else 1.0
-        if (
-            not ranked
-            or ranked[0].score < MIN_SCORE
-            or (searched == question and _unsure(analysed, ranked[0], best_story))
-        ):
+        if not ranked or ranked[0].score < MIN_SCORE or (alone and _unsure(analysed, ranked[0], covered)):
             yield from _abstain(question, searched, sources, timings, started)
             return
         yield Status("Writing the answer…")
@@ -631,13 +627,14 @@ def _without_meta_lead(sentence: str) -> str:
 _ASIDE = re.compile(r"(a|an|the|who|which|whose|whom|where|now|formerly|previously|also)\b", re.I)
 
 
-def _unsure(question: Question, best: Ranked, covered: float) -> bool:
-    """Whether the best sentence (from a story writing `covered` of the question's words) does not answer a
+def _unsure(question: Question, best: Ranked, covered: dict[str, float]) -> bool:
+    """Whether the best sentence (its story writing `covered` of the question's words) does not answer a
     question asked on its own: it reads unlike the question, which says more than whom it is about, or it
     is weak on every count."""
     if best.similarity < MIN_SIMILARITY and not question.names_only:
         return True
-    return covered < SURE_COVERAGE and best.similarity < SURE_SIMILARITY and best.score < SURE_SCORE
+    story = covered[best.hit.passage.article_id]
+    return story < SURE_COVERAGE and best.similarity < SURE_SIMILARITY and best.score < SURE_SCORE
 
 
 def _shortenings(sentence: str, source: str) -> Iterator[str]:

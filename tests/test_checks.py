@@ -548,8 +548,8 @@ def test_a_sentence_reading_unlike_the_question_is_a_near_miss(question: str, na
     far = Ranked(2.0, Hit(sentence, 0.5), sentence.text, [], MIN_SIMILARITY - 0.1)
     close = far._replace(similarity=MIN_SIMILARITY + 0.1)
     assert Q(question).names_only is names_only
-    assert _unsure(Q(question), far, 1.0) is not names_only
-    assert not _unsure(Q(question), close, 1.0)
+    assert _unsure(Q(question), far, {"a": 1.0}) is not names_only
+    assert not _unsure(Q(question), close, {"a": 1.0})
 
 
 def test_a_sentence_weak_on_every_count_is_a_near_miss() -> None:
@@ -560,10 +560,11 @@ def test_a_sentence_weak_on_every_count_is_a_near_miss() -> None:
     sentence = Passage("a", 0, len(text), text, "")
     weak = Ranked(SURE_SCORE - 0.2, Hit(sentence, 0.7), text, [], SURE_SIMILARITY - 0.05)
     question = Q("South Korea passed a law this week banning the sale of what?")
-    assert _unsure(question, weak, SURE_COVERAGE - 0.1)
-    assert not _unsure(question, weak, SURE_COVERAGE + 0.1)
-    assert not _unsure(question, weak._replace(similarity=SURE_SIMILARITY + 0.05), SURE_COVERAGE - 0.1)
-    assert not _unsure(question, weak._replace(score=SURE_SCORE + 0.1), SURE_COVERAGE - 0.1)
+    thin = {"a": SURE_COVERAGE - 0.1}
+    assert _unsure(question, weak, thin)
+    assert not _unsure(question, weak, {"a": SURE_COVERAGE + 0.1})
+    assert not _unsure(question, weak._replace(similarity=SURE_SIMILARITY + 0.05), thin)
+    assert not _unsure(question, weak._replace(score=SURE_SCORE + 0.1), thin)
 
 
 def test_a_sentence_holding_the_name_asked_for_beats_as_good_ones_that_hold_none() -> None:
