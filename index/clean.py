@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.nlp import parse
 from index.read import Line, RawDocument
 
-CLEANING_VERSION = 6  # bump whenever a rule changes: the index rebuilds itself
+CLEANING_VERSION = 7  # bump whenever a rule changes: the index rebuilds itself
 
 _FURNITURE = [
     re.compile(p, re.I)
@@ -28,6 +28,7 @@ _FURNITURE = [
         r"\bclick here\b",
         r"^(featured\s+)?(image|photo|picture|video)\s*(credit|source)s?\s*:",
         r"^(credit|credits|photo|image|picture|source)\s*:",
+        r"^special to\b",  # a byline's second line: "Special to USA TODAY"
         r"^(topics|tags|related|related articles|related topics|read more|more on this|share this|share)\s*[:›»>|]",
         r"^(advertisement|sponsored content|share on \w+|follow us on \w+)$",
     )

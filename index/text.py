@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from wordfreq import zipf_frequency
+
+if TYPE_CHECKING:
+    from countryinfo import CountryInfo
 
 STOPWORDS = frozenset(
     """
@@ -302,10 +307,11 @@ def country_of(word: str) -> str | None:
     return None
 
 
-def nation_named(nationality: str) -> str | None:
-    """The country a nationality names, written as a name ("South Africans" -> "South Africa"); None for
-    anything else, a country's own name included."""
-    country = country_of(nationality)
+def nation_named(name: str) -> str | None:
+    """The country a nationality or a capital names, written as a name ("South Africans" -> "South Africa",
+    "Khartoum" -> "Sudan"); None for anything else, a country's own name included. Asked which country,
+    news often answers with its people or its capital ("the embassy in the capital of Khartoum")."""
+    country = country_of(name) or _capitals().get(" ".join(words(name)))
     if country is None or country == "europe":
         return None
     return " ".join(w if w in ("and", "of", "the") else w.capitalize() for w in country.split())
@@ -313,16 +319,31 @@ def nation_named(nationality: str) -> str | None:
 
 @cache
 def _demonyms() -> dict[str, str]:
-    """Each country's nationality word, lower case, to its name ("kenyan": "kenya"); 40 ms, paid once. A
-    word countryinfo gives several countries ("Dominican") or a country's own name ("Djibouti") is left
-    out: it tells no one country."""
+    """Each country's nationality word, lower case, to its name ("kenyan": "kenya"); 40 ms, paid once."""
+    return _one_country_each(lambda country: (country.demonym() or "").split(","))
+
+
+@cache
+def _capitals() -> dict[str, str]:
+    """Each country's capital, lower case, to its name ("khartoum": "sudan")."""
+    return _one_country_each(lambda country: _listed(country.capital()))
+
+
+def _listed(value: str | list[str] | None) -> list[str]:
+    return [value] if isinstance(value, str) else value or []
+
+
+def _one_country_each(values: Callable[[CountryInfo], list[str]]) -> dict[str, str]:
+    """The words countryinfo gives each country in one field, lower case, to the country's name. A word it
+    gives several countries ("Dominican", "Jerusalem") or a country's own name ("Djibouti", "Singapore") is
+    left out: it tells no one country."""
     from countryinfo import all_countries
 
     found: dict[str, set[str]] = {}
     for country in all_countries():
         name = " ".join(words(country.name())).removeprefix("the ")  # "the bahamas" is "bahamas"
-        for demonym in (country.demonym() or "").split(","):
-            key = " ".join(words(demonym))
+        for value in values(country):
+            key = " ".join(words(value))
             if key and key != name:
                 found.setdefault(key, set()).add(name)
     return {key: names.pop() for key, names in found.items() if len(names) == 1}

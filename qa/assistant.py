@@ -602,10 +602,15 @@ def abstention(question: str) -> str:
 
 def _with_marker(sentence: str, labels: str) -> str:
     """Put citation labels before the sentence's closing punctuation: 'in Moscow [1].' A headline quoted
-    as a sentence gets a full stop."""
+    as a sentence gets a full stop; an abbreviation's stop stays with it ('at 2 a.m. [1]')."""
+    if _ABBREVIATION_END.search(sentence):
+        return f"{sentence} {labels}"
     end = re.search(r"[.!?]?[\"'”’]?$", sentence)
     stop = sentence[end.start() :] or "."
     return f"{sentence[: end.start()]} {labels}{stop}"
+
+
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Za-z]\.){2,}$")  # "a.m.", "U.S.": the last stop is the abbreviation's
 
 
 _ASKS = re.compile(r"\?\s*$")  # a sentence that ends by asking (not one quoting a question or a title)

@@ -7,6 +7,7 @@ pronouns ("What did he say?"), ellipsis ("And why?", "What about Lavrov?") and a
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -185,13 +186,23 @@ def _resolve_pronouns(question: str, last: Turn) -> Standalone:
     return Standalone("".join(out), topic)
 
 
+def _without_nationality(name: str) -> str:
+    """A name without the nationality in front of it ("Russian President Vladimir Putin" -> "President
+    Vladimir Putin"); empty for a nationality alone ("French") or before one word ("American Airlines"). A
+    surname that is one stays: "Mark Cuban"."""
+    parts = name.split()
+    rest = list(itertools.dropwhile(is_demonym, parts))
+    return " ".join(rest) if rest == parts or len(rest) > 1 else ""
+
+
 def _person(turn: Turn, *, speech: bool) -> str | None:
     """The person a turn named: for a question about what "he" said, someone it quotes ("did Lavrov say",
     not "the Cold War"); else a full name ("Dmitry Peskov") from its question or answer, else a single
-    name; an owner is dropped ("Russia's Foreign Minister Sergey Lavrov" -> "Foreign Minister Sergey Lavrov").
-    Not a nationality or an acronym ("FSB"), nor an owner alone ("Russia's ambassador"): they name no one.
-    A question that speaks of the person it asks for as "her" ("Which MP is known for her loyalty to
-    Putin?") names only others: "she" after it is whom the answer names, and no one if it named none."""
+    name; an owner or a nationality in front is dropped ("Russia's Foreign Minister Sergey Lavrov" ->
+    "Foreign Minister Sergey Lavrov"). Not a nationality alone or an acronym ("FSB"), nor an owner alone
+    ("Russia's ambassador"): they name no one. A question that speaks of the person it asks for as "her"
+    ("Which MP is known for her loyalty to Putin?") names only others: "she" after it is whom the answer
+    names, and no one if it named none."""
     statement = _statement(turn.answer)
     if statement.lower().startswith("the articles don't"):
         statement = ""
@@ -203,8 +214,8 @@ def _person(turn: Turn, *, speech: bool) -> str | None:
     ]
     people = [
         (name, text)
-        for name, text in candidates
-        if "'" not in name and not name.isupper() and not any(is_demonym(w) for w in name.split())
+        for group, text in candidates
+        if (name := _without_nationality(group)) and "'" not in name and not name.isupper()
     ]
     voices = (_ASKED_SPEAKER.findall(turn.asked) + speakers(turn.answer)) if speech else []
     quoted = [name for name, _ in people if any(name.endswith(v) for v in voices)]

@@ -55,6 +55,7 @@ KINDS = (
 
 PLACE = frozenset({"GPE", "LOC", "FAC"})
 AMOUNT = frozenset({"MONEY", "PERCENT", "QUANTITY"})  # what "how much" asks; "how many" asks for a count
+PERCENT = frozenset({"PERCENT"})  # what "what percentage" asks: "43%" answers it, "adults 18 to 49" does not
 ORGANISATION = frozenset({"ORG"})
 PERSON = frozenset({"PERSON"})
 # A nationality ("Russian") names no one: "the name of the group" is never NORP.
@@ -120,7 +121,10 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
         frozenset({"WORK_OF_ART", "PRODUCT", "ORG"}),  # a newspaper is as often labelled a work as a body
         "film movie book song album show series novel play programme program podcast game " + " ".join(OUTLET_NOUNS),
     ),
-    **_nouns(frozenset({"PRODUCT", "ORG", "FAC", "WORK_OF_ART"}), "ship vessel vehicle car drug vaccine"),
+    **_nouns(
+        frozenset({"PRODUCT", "ORG", "FAC", "WORK_OF_ART"}),
+        "ship vessel vehicle car drug vaccine spacecraft lander rover rocket satellite",
+    ),
     **_nouns(PERSON | {"PRODUCT"}, "model"),  # a car's, or a fashion model
     **_nouns(frozenset({"EVENT"}), "event festival tournament championship war storm hurricane holiday"),
     **_nouns(frozenset({"LANGUAGE"}), "language"),
@@ -131,6 +135,7 @@ _PARTITIVE = {"of", "the", "these", "those", "following"}
 # "What type of infection" asks for an infection: these nouns only say that a kind of the next one is asked for.
 _KIND_OF = {"type", "kind", "sort", "variety"}
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_PERCENTAGE = re.compile(r"\b(what|which) (percentage|percent|proportion)\b|\bhow many percent\b", re.I)
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
@@ -247,7 +252,9 @@ def _reads_as(label: str, text: str) -> bool:
 def analyse_question(text: str) -> Question:
     doc = parse(text)
     kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
-    labels = AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
+    labels = (
+        PERCENT if _PERCENTAGE.search(text) else AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
+    )
     noun, a_kind = _asked_noun(doc)
     # "What was the name of the player" asks for a person; "what kind of drug" for "fentanyl", no name.
     if kind in ("other", "name") and noun in NOUN_LABELS and not a_kind:

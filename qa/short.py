@@ -93,7 +93,7 @@ def short_answer(
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
     misfit, elsewhere, apart, told, outside, undescribed, _, edges = keys[best]
-    if misfit > 1 or (told and not question.asks_source):
+    if misfit > 2 or (told and not question.asks_source):
         return None
     # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked,
     # and a name written in front of someone the question names.
@@ -102,25 +102,32 @@ def short_answer(
         return None  # "a source told reporters": the thing asked about is there, and nameless
     # Nothing in the sentence ties it to what was asked: no guess, unless it is the one entity the model's
     # answer states, or the one there is in a sentence that shares no word with the question.
-    lone = sum(keys[s][0] < 2 for s in spans) == 1 and (stated is not None or not targets)
+    lone = sum(keys[s][0] < 3 for s in spans) == 1 and (stated is not None or not targets)
     if apart and outside and edges > _TIED and (tied or not lone):
         return None
+    # Several of the kind asked, joined where the blank stands ("Ford, BMW and Kia recall ..."): the answer
+    # is all of them, not whichever one the tie-breaks pick.
+    joined = [s for s in spans if keys[s][:3] == keys[best][:3] and s.root in best.root.conjuncts]
+    if joined:
+        best = doc[min(s.start for s in [best, *joined]) : max(s.end for s in [best, *joined])]
     start = sentence.start + best.start_char
-    nation = nation_named(best.text) if question.noun in COUNTRY_NOUNS else None  # "South Korean (South Korea)"
+    # "South Korean (South Korea)", "Khartoum (Sudan)"
+    nation = nation_named(best.text) if question.noun in COUNTRY_NOUNS else None
     return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation, nation)
 
 
 def _misfit(noun: str | None, name: str) -> int:
-    """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", not its
-    capital "Port Vila", whatever label the entity model gave it) or a state for "which state" (not "Chester
-    Township", nor the "United States" of "which US state": news asking "which state" means one within);
-    2 a country alone for a city or a town; else 1 (not known here, or a nationality: "Indian media")."""
+    """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", whatever
+    label the entity model gave it) or a state for "which state" (not "Chester Township", nor the "United
+    States" of "which US state": news asking "which state" means one within); 1 a country's people or capital,
+    which name it ("South Africans", "Port Vila"); 3 a country alone for a city or a town; else 2 (not known
+    here)."""
     kinds = place_kinds(name)
     if noun in COUNTRY_NOUNS:
-        return 0 if "country" in kinds else 1
+        return 0 if "country" in kinds else 1 if nation_named(name) else 2
     if noun == "state":
-        return 0 if "state" in kinds else 1
-    return 2 if noun in LOCAL_NOUNS and kinds == {"country"} else 1
+        return 0 if "state" in kinds else 2
+    return 3 if noun in LOCAL_NOUNS and kinds == {"country"} else 2
 
 
 def _describes_given(question: Question, token: Token) -> bool:

@@ -128,6 +128,15 @@ def test_rewrite_rules_without_the_model() -> None:
     called = rewrite("What did he call the West's campaign?", lavrov)
     assert called.searched == "What did Sergey Lavrov call the West's campaign?"
     assert rewrite("What did Putin say he wanted?", lavrov).searched == "What did Putin say he wanted?"
+
+
+def test_a_follow_up_means_the_person_named_after_a_nationality() -> None:
+    """ "French President Emmanuel Macron" names Macron; "American Airlines" and "Mark Cuban" are no
+    nationality in front of a person."""
+    macron = [Turn("Who hosted the summit?", "French President Emmanuel Macron hosted the summit [1].")]
+    assert rewrite("What did he say?", macron).searched == "What did President Emmanuel Macron say?"
+    cuban = [Turn("Who bought the team?", "Mark Cuban bought the team from American Airlines [1].")]
+    assert rewrite("What did he pay?", cuban).searched == "What did Mark Cuban pay?"
     fired = [Turn("Why was Roman Gavrilov fired, according to Bellingcat's source?", "x")]
     assert rewrite("And according to others?", fired).searched == "Why was Roman Gavrilov fired, according to others?"
     assert (

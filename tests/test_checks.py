@@ -32,6 +32,7 @@ from qa.assistant import (
     _sentence_case,
     _shortenings,
     _unsure,
+    _with_marker,
 )
 from qa.evidence import (
     MIN_COVERAGE,
@@ -149,6 +150,37 @@ def test_every_country_is_known_by_its_nationality() -> None:
     assert found is not None and found.shown == "South Korean (South Korea)"
 
 
+def test_a_capital_answers_which_country_with_its_country_shown() -> None:
+    """News often names a country by its capital ("the embassy in the capital of Khartoum"): asked which
+    country, the capital answers and the country it names is shown beside it; a capital several countries
+    claim, or one named as its country, names none."""
+    assert nation_named("Khartoum") == "Sudan" and nation_named("Kabul") == "Afghanistan"
+    assert nation_named("Jerusalem") is None and nation_named("Singapore") is None
+    assert nation_named("Springfield") is None
+    sentence = "The United States evacuated the embassy in the capital of Khartoum on Saturday."
+    found = short_answer(
+        Q("The U.S. embassy in which country was evacuated after fighting broke out?"),
+        Passage("a", 0, len(sentence), sentence, ""),
+        [Entity(sentence.index("Khartoum"), sentence.index("Khartoum") + len("Khartoum"), "GPE")],
+        1,
+    )
+    assert found is not None and found.shown == "Khartoum (Sudan)"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "marked"),
+    [
+        ("The vote was held in Moscow.", "The vote was held in Moscow [1]."),
+        ("Clocks go back on Sunday, Nov. 5 at 2 a.m.", "Clocks go back on Sunday, Nov. 5 at 2 a.m. [1]"),
+        ("She moved to the U.S.", "She moved to the U.S. [1]"),
+        ("Lantern Night returns to Ashford", "Lantern Night returns to Ashford [1]."),
+        ('"We will win," he said. "We always do."', '"We will win," he said. "We always do [1]."'),
+    ],
+)
+def test_a_citation_stands_before_the_closing_stop_never_inside_an_abbreviation(sentence: str, marked: str) -> None:
+    assert _with_marker(sentence, "[1]") == marked
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "answers"),
     [
@@ -157,6 +189,15 @@ def test_every_country_is_known_by_its_nationality() -> None:
         # "How much" measures, "how many" counts.
         ("How much was the club fined?", "The club was fined $9,000 for nine breaches.", ["9,000"]),
         ("How many breaches did the club commit?", "The club was fined $9,000 for nine breaches.", ["9,000", "nine"]),
+        # A share is a percentage, never the count beside it.
+        (
+            "What percentage of adults got the booster?",
+            "Only 11% of the 2,400 adults in the survey got the booster.",
+            ["Only 11%"],
+        ),
+        # A craft is named as a product or a body, never by the country it flies for (and the small model
+        # takes "Odysseus" for a person).
+        ("What is the name of the spacecraft?", "The U.S. lander Odysseus is on its way to the moon.", []),
         ("Who is Boeing's chief executive?", "Boeing's chief executive Dave Calhoun said so.", ["Dave Calhoun"]),
         ("Which journal published the study?", "The study was published in The Lancet.", ["Lancet"]),
         ("Who will replace the manager?", "Fans want a new manager.", []),  # "Fans" is no one's name
@@ -781,6 +822,12 @@ def test_no_referent_is_made_up(story: str) -> None:
             "Which scientist was awarded the gold medal this week?",
             "Academy president Maria Fenwick awarded Ruth Okafor the gold medal on Monday.",
             "Ruth Okafor",
+        ),
+        # Several joined where the blank stands answer together, not the one a tie-break picks.
+        (
+            "Which automaker recalled nearly 2 million vehicles?",
+            "Ford, Chevrolet, BMW and Mitsubishi recall nearly 1.3 million vehicles.",
+            "Ford, Chevrolet, BMW and Mitsubishi",
         ),
         # The kind of place asked for: the country, not its capital (whatever label the entity model gives)...
         (

@@ -150,6 +150,13 @@ OTHER_NEWS = [
         ],
         ["Click here", "Updated March 13"],
     ),
+    (
+        "Growers Fear Fuel Shortages\n\nDavid Agren\n\nSpecial to The Daily Courier\n\n"
+        "MEXICO CITY – Avocado growers send truckloads of fruit north every week.\n"
+        "Special to this year's harvest is a drought that began in March.\n",
+        ["Avocado growers send truckloads", "Special to this year's harvest is a drought that began in March."],
+        ["Special to The Daily Courier"],  # a byline's line, which read as a heading would head the story
+    ),
 ]
 
 
