@@ -365,6 +365,19 @@ def dateline_end(sentence: str) -> int:
     return match.end() if match else 0
 
 
+def on_the_mainland(country: str) -> bool:
+    """Whether a country shares a land border (countryinfo's): Greece does, so it is no island, whichever of
+    its islands a story speaks of; Cuba and Iceland do not."""
+    return country_named(country) in _bordered()
+
+
+@cache
+def _bordered() -> frozenset[str]:
+    from countryinfo import all_countries
+
+    return frozenset(" ".join(words(c.name())).removeprefix("the ") for c in all_countries() if c.borders())
+
+
 def place_kinds(name: str) -> frozenset[str]:
     """The kinds of place a name names: "country" ("Vanuatu", "the U.S.", "South Korea"), "state" of a
     federation ("Pennsylvania", "New South Wales"), both ("Georgia"), or neither: a capital ("Washington"),

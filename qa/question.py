@@ -80,7 +80,7 @@ def _nouns(labels: frozenset[str], words: str) -> dict[str, frozenset[str]]:
 
 
 # Nouns for a country, and for places within one, which a country never answers ("Greece" for "which
-# town"; an island may be one: Cuba, Iceland).
+# town"; an island may be one, Cuba or Iceland, but not one with land borders: `index.text.on_the_mainland`).
 COUNTRY_NOUNS = frozenset({"country", "nation"})
 LOCAL_NOUNS = frozenset("city town village capital county neighborhood neighbourhood suburb borough".split())
 # Nouns for who reports the news, and verbs for reporting it: asked "which outlet" or who said, told or

@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import dateline_end, nation_named, place_kinds, says, stem, words
+from index.text import dateline_end, nation_named, on_the_mainland, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -120,13 +120,15 @@ def _misfit(noun: str | None, name: str) -> int:
     """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", whatever
     label the entity model gave it) or a state for "which state" (not "Chester Township", nor the "United
     States" of "which US state": news asking "which state" means one within); 1 a country's people or capital,
-    which name it ("South Africans", "Port Vila"); 3 a country alone for a city or a town; else 2 (not known
-    here)."""
+    which name it ("South Africans", "Port Vila"); 3 a country alone for a city or a town, or one with land
+    borders for an island ("Greece" for "which island"); else 2 (not known here)."""
     kinds = place_kinds(name)
     if noun in COUNTRY_NOUNS:
         return 0 if "country" in kinds else 1 if nation_named(name) else 2
     if noun == "state":
         return 0 if "state" in kinds else 2
+    if noun == "island" and "country" in kinds and on_the_mainland(name):
+        return 3
     return 3 if noun in LOCAL_NOUNS and kinds == {"country"} else 2
 
 
@@ -211,7 +213,8 @@ def _without_given(question: Question, span: Span) -> Span | None:
     """The span without leading words the question gives or that only determine it: "Maria Lopez" of
     "the UN Maria Lopez" when asked about the UN's envoy; None when the question gives all of it ("the United
     States" when it says "the U.S."). The noun asked for stays where it opens a name: "Conference USA" for
-    "which conference", "Lake Michigan" for "which lake"."""
+    "which conference", "Lake Michigan" for "which lake"; a capitalised "The" opens a title ("The Road"), and
+    a word a name never ends with ("in") is the entity model's slip."""
     if question.gives(span.text) and span[-1].lemma_.lower() != question.noun:  # not "Kilauea volcano"
         return None
     start = span.start
@@ -220,10 +223,23 @@ def _without_given(question: Question, span: Span) -> Span | None:
         while end < span.end and not span.doc[end - 1].whitespace_:
             end += 1
         word = span.doc[start:end]
+        if word[0].pos_ == "DET" and _opens_title(word[0]):
+            break
         if not (word[0].pos_ == "DET" or (question.gives(word.text) and word[-1].lemma_.lower() != question.noun)):
             break
         start = end
-    return span.doc[start : span.end] if start < span.end else None
+    end = span.end
+    while end > start and span.doc[end - 1].pos_ in _TRAILING:  # "The Road in" of "for The Road in 2007"
+        end -= 1
+    return span.doc[start:end] if start < end else None
+
+
+_TRAILING = ("ADP", "CCONJ", "DET")  # words a name never ends with, which the entity model sometimes adds
+
+
+def _opens_title(token: Token) -> bool:
+    """A capitalised "The" within the sentence belongs to the name it opens: "The Road", "The Bear"."""
+    return token.text[:1].isupper() and not token.is_sent_start
 
 
 def _joined(spans: list[Span], more: list[Span]) -> list[Span]:

@@ -823,6 +823,12 @@ def test_no_referent_is_made_up(story: str) -> None:
             "Academy president Maria Fenwick awarded Ruth Okafor the gold medal on Monday.",
             "Ruth Okafor",
         ),
+        # A title keeps its "The"; a preposition the entity model ran into it is dropped.
+        (
+            "Which book won the Pulitzer Prize for author Cormac McCarthy?",
+            "McCarthy won the Pulitzer Prize for The Road in 2007.",
+            "The Road",
+        ),
         # Several joined where the blank stands answer together, not the one a tie-break picks.
         (
             "Which automaker recalled nearly 2 million vehicles?",
@@ -843,6 +849,13 @@ def test_no_referent_is_made_up(story: str) -> None:
         ),
         # ... not the country the question names ...
         ("The pope hails from which US state?", "The first US pope grew up in Illinois.", "Illinois"),
+        # ... nor a country with land borders for an island ...
+        (
+            "Which island declared a state of emergency after hundreds of earthquakes?",
+            "The government of Greece declared a state of emergency after earthquakes shook the island.",
+            None,
+        ),
+        ("Which island was hit by the hurricane?", "The hurricane hit Jamaica on Monday night.", "Jamaica"),
         # ... and never a country alone for a city or a town.
         ("Which city hosted the talks?", "Envoys from the United States and France met in Geneva on Monday.", "Geneva"),
         (
