@@ -420,10 +420,13 @@ def name_groups(text: str) -> list[str]:
     return groups
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
 def normalize(text: str) -> str:
-    """Lower case, number words as digits, possessives and punctuation dropped: for containment checks
-    ("Nepal's national parks" names Nepal)."""
+    """Lower case, number words as digits, thousands written without separators, possessives and
+    punctuation dropped: for containment checks ("Nepal's national parks" names Nepal, "$2000" is "$2,000")."""
     out = []
-    for w in words(text):
+    for w in words(_THOUSANDS.sub("", text)):
         out.append(str(_NUMBER_WORDS[w]) if w in _NUMBER_WORDS else w.removesuffix("'s").replace("'", ""))
     return " ".join(out)

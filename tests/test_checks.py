@@ -285,6 +285,8 @@ def test_a_sentence_that_only_restates_the_question_answers_nothing() -> None:
 def test_words_read_abbreviations_and_possessives_as_news_writes_them_either_way() -> None:
     assert words("The U.S. and the U.K at 5 p.m.") == ["the", "us", "and", "the", "uk", "at", "5", "pm"]
     assert normalize("Nepal’s national parks") == "nepal national parks"
+    assert normalize("$2000 checks") == normalize("$2,000 checks") == "2000 checks"  # a number, either way
+    assert normalize("ages 3, 400 and 5") == "ages 3 400 and 5"  # a list is no number
     # Hyphened to a word, the letters stay apart, as the name finder reads them: a verbatim quote states
     # nothing its source does not.
     seat = "Tom Suozzi won the seat vacated by George Santos, R-N.Y."
