@@ -307,13 +307,23 @@ def country_of(word: str) -> str | None:
     return None
 
 
-def nation_named(name: str) -> str | None:
-    """The country a nationality or a capital names, written as a name ("South Africans" -> "South Africa",
-    "Khartoum" -> "Sudan"); None for anything else, a country's own name included. Asked which country,
-    news often answers with its people or its capital ("the embassy in the capital of Khartoum")."""
-    country = country_of(name) or _capitals().get(" ".join(words(name)))
-    if country is None or country == "europe":
-        return None
+def nation_named(nationality: str) -> str | None:
+    """The country a nationality names, written as a name ("South Africans" -> "South Africa"); None for
+    anything else, a country's own name included."""
+    country = country_of(nationality)
+    return None if country is None or country == "europe" else _as_name(country)
+
+
+def capital_of(name: str) -> str | None:
+    """The country whose capital a name is, written as a name ("Khartoum" -> "Sudan", "Kiev" -> "Ukraine"):
+    the table above first, then countryinfo's capitals. The name may be another place's too (Hamilton,
+    Victoria): the caller decides whether the story speaks of the capital."""
+    key = " ".join(words(name))
+    country = _CAPITALS.get(key) or _capitals().get(key)
+    return _as_name(_ALIASES.get(country, country)) if country else None
+
+
+def _as_name(country: str) -> str:
     return " ".join(w if w in ("and", "of", "the") else w.capitalize() for w in country.split())
 
 
@@ -363,19 +373,6 @@ def dateline_end(sentence: str) -> int:
     where what it tells happened."""
     match = _DATELINE.match(sentence)
     return match.end() if match else 0
-
-
-def on_the_mainland(country: str) -> bool:
-    """Whether a country shares a land border (countryinfo's): Greece does, so it is no island, whichever of
-    its islands a story speaks of; Cuba and Iceland do not."""
-    return country_named(country) in _bordered()
-
-
-@cache
-def _bordered() -> frozenset[str]:
-    from countryinfo import all_countries
-
-    return frozenset(" ".join(words(c.name())).removeprefix("the ") for c in all_countries() if c.borders())
 
 
 def place_kinds(name: str) -> frozenset[str]:

@@ -24,7 +24,7 @@ from index.read import SUFFIXES
 from index.referent import Referent, paragraph_end, paragraph_start
 from index.split import sentence_spans
 from index.store import Store, StoreConfig
-from index.text import content_terms, dates, normalize, numbers, says, stem, words
+from index.text import capital_of, content_terms, dates, nation_named, normalize, numbers, says, stem, words
 from qa.answer import Answer, Citation, Event, Final, ShortAnswer, Status, Text
 from qa.evidence import (
     CONTEXT_BEFORE,
@@ -41,7 +41,7 @@ from qa.evidence import (
 from qa.followup import Standalone, Turn, asks_for_more, rewrite
 from qa.llm import LLM, open_llm
 from qa.prompt import build_messages
-from qa.question import NAMED, Question, analyse_question
+from qa.question import COUNTRY_NOUNS, NAMED, Question, analyse_question
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
 from qa.short import leaves_unnamed, short_answer, subject_unnamed
@@ -264,8 +264,8 @@ class Assistant:
             pieces = [quote]
             timings["first_text"] = perf_counter() - started
             yield from (Text(piece) for piece, _, _ in _pieces(quote, []))
-        if short and not short.full:  # "Whitcombe" is "Dana Whitcombe"
-            short = replace(short, full=self.article(short.article_id).full_name(short.start, short.end))
+        if short:
+            short = replace(short, full=self._shown_with(analysed, short))
         timings["total"] = perf_counter() - started
         answer = Answer(
             "".join(pieces).strip(), False, citations, sources, question, searched, extractive, timings, short
@@ -278,6 +278,18 @@ class Assistant:
         written = self._store.records.written(list(question.weights))
         stories = dict.fromkeys(h.passage.article_id for h in hits)
         return {s: coverage(question, self.article(s), written) for s in stories}
+
+    def _shown_with(self, question: Question, short: ShortAnswer) -> str | None:
+        """What the short answer is shown with: the whole name the story gives a surname ("Whitcombe (Dana
+        Whitcombe)"); asked which country, the country a nationality names ("South Korean (South Korea)"), or
+        a capital whose country the story names ("Khartoum (Sudan)": "Hamilton" may be Ontario's)."""
+        article = self.article(short.article_id)
+        if question.noun not in COUNTRY_NOUNS:
+            return article.full_name(short.start, short.end)
+        country = capital_of(short.text)
+        if country and not all(article.writes(stem(w)) for w in words(country)):
+            country = None
+        return nation_named(short.text) or country
 
     def _nearby(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
         """A follow-up is often answered right next to the last answer: the passages around the last
@@ -610,7 +622,7 @@ def _with_marker(sentence: str, labels: str) -> str:
     return f"{sentence[: end.start()]} {labels}{stop}"
 
 
-_ABBREVIATION_END = re.compile(r"\b(?:[A-Za-z]\.){2,}$")  # "a.m.", "U.S.": the last stop is the abbreviation's
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Za-z]\.){2,}[\"'”’]?$")  # "a.m.", "U.S.": the last stop is theirs
 
 
 _ASKS = re.compile(r"\?\s*$")  # a sentence that ends by asking (not one quoting a question or a title)

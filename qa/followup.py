@@ -7,10 +7,10 @@ pronouns ("What did he say?"), ellipsis ("And why?", "What about Lavrov?") and a
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
+from index.nlp import entities
 from index.referent import speakers
 from index.text import QUESTION_WORDS, STOPWORDS, is_demonym, name_groups, speech_forms, words
 from qa.question import analyse_question
@@ -187,22 +187,24 @@ def _resolve_pronouns(question: str, last: Turn) -> Standalone:
 
 
 def _without_nationality(name: str) -> str:
-    """A name without the nationality in front of it ("Russian President Vladimir Putin" -> "President
-    Vladimir Putin"); empty for a nationality alone ("French") or before one word ("American Airlines"). A
-    surname that is one stays: "Mark Cuban"."""
+    """The person a name with a nationality in front names ("Vladimir Putin" of "Russian President Vladimir
+    Putin", as the entity model reads it); empty for a nationality alone ("French") or a body ("Chinese
+    Foreign Ministry"). A surname that is a nationality stays: "Mark Cuban"."""
     parts = name.split()
-    rest = list(itertools.dropwhile(is_demonym, parts))
-    return " ".join(rest) if rest == parts or len(rest) > 1 else ""
+    if not (is_demonym(parts[0]) or (len(parts) > 1 and is_demonym(" ".join(parts[:2])))):
+        return name
+    people = [name[e.start : e.end] for e in entities(name) if e.label == "PERSON"]
+    return people[-1] if people else ""
 
 
 def _person(turn: Turn, *, speech: bool) -> str | None:
     """The person a turn named: for a question about what "he" said, someone it quotes ("did Lavrov say",
     not "the Cold War"); else a full name ("Dmitry Peskov") from its question or answer, else a single
-    name; an owner or a nationality in front is dropped ("Russia's Foreign Minister Sergey Lavrov" ->
-    "Foreign Minister Sergey Lavrov"). Not a nationality alone or an acronym ("FSB"), nor an owner alone
-    ("Russia's ambassador"): they name no one. A question that speaks of the person it asks for as "her"
-    ("Which MP is known for her loyalty to Putin?") names only others: "she" after it is whom the answer
-    names, and no one if it named none."""
+    name; an owner in front is dropped ("Russia's Foreign Minister Sergey Lavrov" -> "Foreign Minister
+    Sergey Lavrov"), and a nationality leaves the person after it (`_without_nationality`). Not an acronym
+    ("FSB"), nor an owner alone ("Russia's ambassador"): they name no one. A question that speaks of the
+    person it asks for as "her" ("Which MP is known for her loyalty to Putin?") names only others: "she"
+    after it is whom the answer names, and no one if it named none."""
     statement = _statement(turn.answer)
     if statement.lower().startswith("the articles don't"):
         statement = ""

@@ -80,7 +80,7 @@ def _nouns(labels: frozenset[str], words: str) -> dict[str, frozenset[str]]:
 
 
 # Nouns for a country, and for places within one, which a country never answers ("Greece" for "which
-# town"; an island may be one, Cuba or Iceland, but not one with land borders: `index.text.on_the_mainland`).
+# town"; an island may be one: Cuba, Iceland).
 COUNTRY_NOUNS = frozenset({"country", "nation"})
 LOCAL_NOUNS = frozenset("city town village capital county neighborhood neighbourhood suburb borough".split())
 # Nouns for who reports the news, and verbs for reporting it: asked "which outlet" or who said, told or
@@ -135,7 +135,7 @@ _PARTITIVE = {"of", "the", "these", "those", "following"}
 # "What type of infection" asks for an infection: these nouns only say that a kind of the next one is asked for.
 _KIND_OF = {"type", "kind", "sort", "variety"}
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
-_PERCENTAGE = re.compile(r"\b(what|which) (percentage|percent|proportion)\b|\bhow many percent\b", re.I)
+_PERCENTAGE = re.compile(r"\bpercent(age)?\b", re.I)  # of a number question: "what percentage", "how many percent"
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
@@ -252,9 +252,9 @@ def _reads_as(label: str, text: str) -> bool:
 def analyse_question(text: str) -> Question:
     doc = parse(text)
     kind = next((k for k, pattern in KINDS if pattern.search(text)), "person" if _who_does(doc) else "other")
-    labels = (
-        PERCENT if _PERCENTAGE.search(text) else AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
-    )
+    labels = AMOUNT if _HOW_MUCH.search(text) else LABELS.get(kind, frozenset())
+    if kind == "number" and _PERCENTAGE.search(text):
+        labels = PERCENT
     noun, a_kind = _asked_noun(doc)
     # "What was the name of the player" asks for a person; "what kind of drug" for "fentanyl", no name.
     if kind in ("other", "name") and noun in NOUN_LABELS and not a_kind:

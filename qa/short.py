@@ -11,13 +11,14 @@ The sentence is parsed here, once per answer: a few milliseconds for one sentenc
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import dateline_end, nation_named, on_the_mainland, place_kinds, says, stem, words
+from index.text import dateline_end, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -93,7 +94,7 @@ def short_answer(
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
     misfit, elsewhere, apart, told, outside, undescribed, _, edges = keys[best]
-    if misfit > 2 or (told and not question.asks_source):
+    if misfit > 1 or (told and not question.asks_source):
         return None
     # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked,
     # and a name written in front of someone the question names.
@@ -102,34 +103,34 @@ def short_answer(
         return None  # "a source told reporters": the thing asked about is there, and nameless
     # Nothing in the sentence ties it to what was asked: no guess, unless it is the one entity the model's
     # answer states, or the one there is in a sentence that shares no word with the question.
-    lone = sum(keys[s][0] < 3 for s in spans) == 1 and (stated is not None or not targets)
+    lone = sum(keys[s][0] < 2 for s in spans) == 1 and (stated is not None or not targets)
     if apart and outside and edges > _TIED and (tied or not lone):
         return None
-    # Several of the kind asked, joined where the blank stands ("Ford, BMW and Kia recall ..."): the answer
-    # is all of them, not whichever one the tie-breaks pick.
-    joined = [s for s in spans if keys[s][:3] == keys[best][:3] and s.root in best.root.conjuncts]
-    if joined:
-        best = doc[min(s.start for s in [best, *joined]) : max(s.end for s in [best, *joined])]
+    # Several of the kind asked, listed where the blank stands ("Ford, BMW and Kia recall ..."): the answer
+    # is all of them, not whichever one the tie-breaks pick; unless the list holds more than them (one the
+    # question gives, a clause).
+    listed = sorted([best, *(s for s in spans if keys[s][:3] == keys[best][:3] and s.root in best.root.conjuncts)])
+    if len(listed) > 1 and all(_only_joins(doc[a.end : b.start]) for a, b in pairwise(listed)):
+        best = doc[listed[0].start : listed[-1].end]
     start = sentence.start + best.start_char
-    # "South Korean (South Korea)", "Khartoum (Sudan)"
-    nation = nation_named(best.text) if question.noun in COUNTRY_NOUNS else None
-    return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation, nation)
+    return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
+
+
+def _only_joins(gap: Span) -> bool:
+    return all(t.is_punct or t.lower_ in ("and", "or", "&") for t in gap)
 
 
 def _misfit(noun: str | None, name: str) -> int:
-    """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", whatever
-    label the entity model gave it) or a state for "which state" (not "Chester Township", nor the "United
-    States" of "which US state": news asking "which state" means one within); 1 a country's people or capital,
-    which name it ("South Africans", "Port Vila"); 3 a country alone for a city or a town, or one with land
-    borders for an island ("Greece" for "which island"); else 2 (not known here)."""
+    """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", not its
+    capital "Port Vila", whatever label the entity model gave it) or a state for "which state" (not "Chester
+    Township", nor the "United States" of "which US state": news asking "which state" means one within);
+    2 a country alone for a city or a town; else 1 (not known here, or a nationality: "Indian media")."""
     kinds = place_kinds(name)
     if noun in COUNTRY_NOUNS:
-        return 0 if "country" in kinds else 1 if nation_named(name) else 2
+        return 0 if "country" in kinds else 1
     if noun == "state":
-        return 0 if "state" in kinds else 2
-    if noun == "island" and "country" in kinds and on_the_mainland(name):
-        return 3
-    return 3 if noun in LOCAL_NOUNS and kinds == {"country"} else 2
+        return 0 if "state" in kinds else 1
+    return 2 if noun in LOCAL_NOUNS and kinds == {"country"} else 1
 
 
 def _describes_given(question: Question, token: Token) -> bool:
@@ -229,12 +230,15 @@ def _without_given(question: Question, span: Span) -> Span | None:
             break
         start = end
     end = span.end
-    while end > start and span.doc[end - 1].pos_ in _TRAILING:  # "The Road in" of "for The Road in 2007"
+    while end > start and _trailing(span.doc[end - 1]):  # "The Road in" of "for The Road in 2007"
         end -= 1
     return span.doc[start:end] if start < end else None
 
 
-_TRAILING = ("ADP", "CCONJ", "DET")  # words a name never ends with, which the entity model sometimes adds
+def _trailing(token: Token) -> bool:
+    """A small word in lower case, set apart, that a name never ends with, which the entity model sometimes
+    adds ("in"; not the "Out" of "Knives Out")."""
+    return token.pos_ in ("ADP", "CCONJ", "DET") and token.text.islower() and bool(token.nbor(-1).whitespace_)
 
 
 def _opens_title(token: Token) -> bool:

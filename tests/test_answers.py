@@ -131,10 +131,12 @@ def test_rewrite_rules_without_the_model() -> None:
 
 
 def test_a_follow_up_means_the_person_named_after_a_nationality() -> None:
-    """ "French President Emmanuel Macron" names Macron; "American Airlines" and "Mark Cuban" are no
-    nationality in front of a person."""
+    """ "French President Emmanuel Macron" names Macron; "the Chinese Foreign Ministry" names no one, nor
+    does "American Airlines", and "Mark Cuban" is no nationality in front of a person."""
     macron = [Turn("Who hosted the summit?", "French President Emmanuel Macron hosted the summit [1].")]
-    assert rewrite("What did he say?", macron).searched == "What did President Emmanuel Macron say?"
+    assert rewrite("What did he say?", macron).searched == "What did Emmanuel Macron say?"
+    ministry = [Turn("What did the Chinese Foreign Ministry say about the talks?", "Spokeswoman Mao Ning said so [1].")]
+    assert rewrite("Where was she born?", ministry).searched == "Where was Spokeswoman Mao Ning born?"
     cuban = [Turn("Who bought the team?", "Mark Cuban bought the team from American Airlines [1].")]
     assert rewrite("What did he pay?", cuban).searched == "What did Mark Cuban pay?"
     fired = [Turn("Why was Roman Gavrilov fired, according to Bellingcat's source?", "x")]

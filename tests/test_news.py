@@ -8,6 +8,7 @@ import pytest
 
 from index.articles import Passage
 from qa import Assistant
+from qa.answer import ShortAnswer
 from qa.assistant import STORY_TOP, Ranked
 from qa.evidence import MIN_COVERAGE
 from qa.question import analyse_question as Q
@@ -72,6 +73,16 @@ STORIES = {
         "Why Is Dunmore's Mayor Stepping Down?\n\n"
         "The 54-year-old will leave the post in June after eleven years, she told the council on Monday.\n\n"
         "Pat Oduya was first elected in 2013."
+    ),
+    "embassy-closes": (
+        "Embassy Staff Flown Out as Fighting Spreads\n\n"
+        "The United States evacuated its embassy in the capital, Khartoum, on Saturday, officials said.\n\n"
+        "Fighting between the Sudanese army and a paramilitary force has killed hundreds since April."
+    ),
+    "hamilton-budget": (
+        "Hamilton Council Passes Its Budget\n\n"
+        "Councillors in Hamilton, Ontario, passed a budget of 1.2 billion dollars on Wednesday.\n\n"
+        "Property taxes will rise by 4 percent, the city's treasurer said."
     ),
 }
 
@@ -192,3 +203,19 @@ def test_a_nationality_in_the_question_is_met_by_the_country_the_story_names(new
     winner = news.ask("Who won the city marathon?")
     assert winner.short is not None and winner.short.text == "Alexander Mutiso"
     assert "Bekele" not in winner.text or "ahead of Ethiopia's Tadese Bekele" in winner.text
+
+
+def test_asked_which_country_a_nationality_or_a_capital_is_shown_with_its_country(news: Assistant) -> None:
+    """ "Sudanese" names Sudan; "Khartoum" is Sudan's capital, and the story names Sudan. "Hamilton" is
+    also Bermuda's capital, but the story speaks of Hamilton, Ontario, and names no Bermuda."""
+    asked = Q("Which country's army is fighting a paramilitary force?")
+    assert news._shown_with(asked, _short(news, "embassy-closes", "Sudanese")) == "Sudan"
+    assert news._shown_with(asked, _short(news, "embassy-closes", "Khartoum")) == "Sudan"
+    assert news._shown_with(asked, _short(news, "hamilton-budget", "Hamilton")) is None
+    answer = news.ask("The U.S. embassy in which country was evacuated on Saturday?")
+    assert answer.short is not None and "Sudan" in answer.short.shown
+
+
+def _short(news: Assistant, article_id: str, text: str) -> ShortAnswer:
+    start = news.article(article_id).text.index(text)
+    return ShortAnswer(text, article_id, start, start + len(text), 1)
