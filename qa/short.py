@@ -238,7 +238,8 @@ def _without_given(question: Question, span: Span) -> Span | None:
 def _trailing(token: Token) -> bool:
     """A small word in lower case, set apart, that a name never ends with, which the entity model sometimes
     adds ("in"; not the "Out" of "Knives Out")."""
-    return token.pos_ in ("ADP", "CCONJ", "DET") and token.text.islower() and bool(token.nbor(-1).whitespace_)
+    before = token.doc[token.i - 1] if token.i else None
+    return token.pos_ in ("ADP", "CCONJ", "DET") and token.text.islower() and bool(before and before.whitespace_)
 
 
 def _opens_title(token: Token) -> bool:

@@ -49,7 +49,7 @@ from qa.evidence import (
 )
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
-from qa.short import leaves_unnamed, short_answer
+from qa.short import _trailing, leaves_unnamed, short_answer
 from qa.verify import problem, unsupported_facts
 
 ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
@@ -943,6 +943,13 @@ def test_the_short_answer_is_what_stands_where_the_question_asks(
     assert (found and found.text) == short
     if found:
         assert sentence[found.start - 10 : found.end - 10] == found.text
+
+
+def test_only_a_small_word_set_apart_ends_no_name() -> None:
+    """ "The Road in" loses its "in"; "Knives Out" keeps its "Out", and a sentence's first word has nothing
+    before it to be set apart from."""
+    doc = parse("in the week Knives Out and The Road in 2007")
+    assert [t.text for t in doc if _trailing(t)] == ["the", "and", "in"]
 
 
 def test_an_hour_the_article_parse_missed_joins_its_day() -> None:
