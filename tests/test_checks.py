@@ -370,6 +370,13 @@ def test_a_name_labelled_another_kind_names_no_one() -> None:
             "Kenya's Alexander Mutiso won the marathon on Sunday, ahead of Ethiopia's Tadese Bekele.",
             "who did what",
         ),
+        # ... also in a clause set beside its noun.
+        (
+            "The marathon, won by Tadese Bekele, drew 30,000 runners.",
+            "Who won the marathon?",
+            "Kenya's Alexander Mutiso won the marathon, which drew 30,000 runners, ahead of Tadese Bekele.",
+            "who did what",
+        ),
         # Quantifiers and negation are stop words to every other check.
         ("Britain expelled all four Russian diplomats.", "How many diplomats were expelled?", EXPELLED, "how much"),
         ("The Lightning never beat the Avalanche.", "Who beat the Avalanche?", CUP, "how much or whether: never"),
