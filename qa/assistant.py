@@ -286,10 +286,10 @@ class Assistant:
         article = self.article(short.article_id)
         if question.noun not in COUNTRY_NOUNS:
             return article.full_name(short.start, short.end)
-        country = capital_of(short.text)
-        if country and not all(article.writes(stem(w)) for w in words(country)):
-            country = None
-        return nation_named(short.text) or country
+        if nationality := nation_named(short.text):
+            return nationality
+        capital = capital_of(short.text)
+        return capital if capital and all(article.writes(stem(w)) for w in words(capital)) else None
 
     def _nearby(self, hits: list[Hit], cited: tuple[tuple[str, int, int], ...]) -> list[Hit]:
         """A follow-up is often answered right next to the last answer: the passages around the last

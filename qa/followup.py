@@ -198,13 +198,13 @@ def _without_nationality(name: str) -> str:
 
 
 def _person(turn: Turn, *, speech: bool) -> str | None:
-    """The person a turn named: for a question about what "he" said, someone it quotes ("did Lavrov say",
-    not "the Cold War"); else a full name ("Dmitry Peskov") from its question or answer, else a single
-    name; an owner in front is dropped ("Russia's Foreign Minister Sergey Lavrov" -> "Foreign Minister
-    Sergey Lavrov"), and a nationality leaves the person after it (`_without_nationality`). Not an acronym
-    ("FSB"), nor an owner alone ("Russia's ambassador"): they name no one. A question that speaks of the
-    person it asks for as "her" ("Which MP is known for her loyalty to Putin?") names only others: "she"
-    after it is whom the answer names, and no one if it named none."""
+    """The person a turn named: for a question about what "he" said, someone it quotes ("did the coach
+    say", not "the World Cup"); else a full name ("Dana Whitcombe") from its question or answer, else a
+    single name; an owner in front is dropped ("Spain's Foreign Minister Ana Ruiz" -> "Foreign Minister
+    Ana Ruiz"), and a nationality leaves the person after it (`_without_nationality`). Not an acronym
+    ("NATO"), nor an owner alone ("Spain's ambassador"): they name no one. A question that speaks of the
+    person it asks for as "her" ("Which MP is known for her loyalty to the party?") names only others:
+    "she" after it is whom the answer names, and no one if it named none."""
     statement = _statement(turn.answer)
     if statement.lower().startswith("the articles don't"):
         statement = ""
