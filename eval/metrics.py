@@ -12,9 +12,14 @@ from qa.verify import unsupported_facts
 
 
 def correct(pair: Pair, text: str) -> bool:
-    """An accepted answer appears in the text (case, punctuation, possessives and number words normalized)."""
-    padded = f" {normalize(text)} "
-    return any(f" {normalize(a)} " in padded for a in pair.answers)
+    """An accepted answer appears in the text (case, punctuation, possessives, number words and a plural
+    "s" normalized: "Avocados" answers "Avocado")."""
+    padded = f" {_singular(text)} "
+    return any(f" {_singular(a)} " in padded for a in pair.answers)
+
+
+def _singular(text: str) -> str:
+    return " ".join(w.removesuffix("s") if len(w) > 3 else w for w in normalize(text).split())
 
 
 def answers_right(pair: Pair, answer: Answer) -> bool:

@@ -43,9 +43,10 @@ class Article:
         return found == prefix if whole else found.startswith(prefix)
 
     def full_name(self, start: int, end: int) -> str | None:
-        """The whole name of the person text[start:end] names by surname alone, as the story writes it
-        elsewhere ("Dana Whitcombe" for "Whitcombe"); None when it names no one so, or two people ("Jo
-        Hart" and "Sam Hart": news names each person in full once, so a relative shows here too)."""
+        """The whole name of the person text[start:end] names by one name alone, as the story writes it
+        elsewhere ("Dana Whitcombe" for "Whitcombe", "LeBron James" for a headline's "LeBron"); None when it
+        names no one so, or two people ("Jo Hart" and "Sam Hart": news names each person in full once, so a
+        relative shows here too)."""
         if self.analysis is None or not any(e.label == "PERSON" for e in self.analysis.entities_in(start, end)):
             return None
         said = _name_words(_POSSESSIVE.sub("", self.text[start:end]))
@@ -55,7 +56,7 @@ class Article:
         for entity in self.analysis.entities:
             name = _POSSESSIVE.sub("", self.text[entity.start : entity.end])
             written = _name_words(name)
-            if entity.label == "PERSON" and len(written) > 1 and written[-1] == said[0]:
+            if entity.label == "PERSON" and len(written) > 1 and said[0] in (written[0], written[-1]):
                 found.setdefault((written[0], written[-1]), name)
         return next(iter(found.values())) if len(found) == 1 else None
 

@@ -1105,7 +1105,7 @@ def test_sentences_parsed_in_one_batch_read_as_parsed_alone() -> None:
         assert not doc.ents
 
 
-def test_a_surname_is_named_in_full_only_when_the_story_names_one_person_so() -> None:
+def test_one_name_is_named_in_full_only_when_the_story_names_one_person_so() -> None:
     def article(text: str) -> Article:
         return Article("a", "Library", text, "a.txt", analysis=analyse(text))
 
@@ -1121,6 +1121,13 @@ def test_a_surname_is_named_in_full_only_when_the_story_names_one_person_so() ->
     assert article(two).full_name(said, said + len("Whitcombe")) is None  # which Whitcombe?
     addressed = one + " Ms. Whitcombe cut the ribbon."  # a title or an honorific is the same person
     assert article(addressed).full_name(said, said + len("Whitcombe")) == "Dana Whitcombe"
+    star = "LeBron passes Kareem\n\nLeBron James became the NBA's all-time leading scorer on Tuesday."
+    assert article(star).full_name(0, len("LeBron")) == "LeBron James"  # a headline's first name
+    praised = star + " Coach Darvin Ham praised James for his patience."
+    lone = praised.rindex("James")
+    assert article(praised).full_name(lone, lone + len("James")) == "LeBron James"
+    sharing = praised + " James Harden congratulated him."
+    assert article(sharing).full_name(lone, lone + len("James")) is None  # LeBron James or James Harden?
 
 
 @pytest.mark.parametrize(

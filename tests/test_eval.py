@@ -152,6 +152,14 @@ def test_correct_means_the_short_answer_holds_it_and_a_gold_article_is_cited() -
     assert not answers_right(pair, answer(None, [_passage("a2", 0, 60)]))  # right words, another article
 
 
+def test_an_answer_in_the_plural_is_the_same_answer() -> None:
+    fruit = Pair("f", "Which fruit is called green gold?", ["Avocado"], "fact", ("a1",), None)
+    assert correct(fruit, "Avocados growers in Mexico call the fruit green gold")
+    assert correct(Pair("b", "Which animal?", ["Wild boars"], "fact", ("a1",), None), "a wild boar")
+    assert not correct(fruit, "Avocadoes")  # only a plain "s" is read as a plural
+    assert not correct(Pair("t", "Which state?", ["Texas"], "fact", ("a1",), None), "Texan voters")
+
+
 def test_citation_offsets_are_checked_in_the_cited_articles_only() -> None:
     texts = {"a1": "Six Russians were expelled. The rest stayed.", "a2": "Unrelated."}
     looked_up: list[str] = []
