@@ -12,14 +12,17 @@ from qa.verify import unsupported_facts
 
 
 def correct(pair: Pair, text: str) -> bool:
-    """An accepted answer appears in the text (case, punctuation, possessives, number words and a plural
-    "s" normalized: "Avocados" answers "Avocado")."""
-    padded = f" {_singular(text)} "
-    return any(f" {_singular(a)} " in padded for a in pair.answers)
+    """An accepted answer appears in the text (case, punctuation, possessives and number words normalized),
+    as written or with a plural "s" on its last word ("Avocados" answers "Avocado"; "met" never answers
+    "Mets", nor "1990" "1990s")."""
+    padded = f" {normalize(text)} "
+    return any(f" {form} " in padded for a in pair.answers for form in _forms(normalize(a)))
 
 
-def _singular(text: str) -> str:
-    return " ".join(w.removesuffix("s") if len(w) > 3 else w for w in normalize(text).split())
+def _forms(answer: str) -> list[str]:
+    last = answer.rsplit(" ", 1)[-1]
+    plural = last.isalpha() and len(last) >= 4 and not last.endswith("s")
+    return [answer, f"{answer}s"] if plural else [answer]
 
 
 def answers_right(pair: Pair, answer: Answer) -> bool:

@@ -8,13 +8,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.text import stem, words
+from index.text import place_kinds, stem, words
 
 if TYPE_CHECKING:
     from index.analysis import Analysis
 
 _POSSESSIVE = re.compile(r"['’]s$")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+# Titles an entity model may take into a name ("King Charles", "Sen. Jane Doe"): no one's first name.
+_TITLES = set(
+    "mr mrs ms miss dr sir dame lord lady king queen prince princess pope president sen gov rep judge justice "
+    "coach gen col capt rev".split()
+)
 
 
 def _name_words(name: str) -> list[str]:
@@ -44,20 +49,27 @@ class Article:
 
     def full_name(self, start: int, end: int) -> str | None:
         """The whole name of the person text[start:end] names by one name alone, as the story writes it
-        elsewhere ("Dana Whitcombe" for "Whitcombe", "LeBron James" for a headline's "LeBron"); None when it
-        names no one so, or two people ("Jo Hart" and "Sam Hart": news names each person in full once, so a
-        relative shows here too)."""
+        elsewhere: by surname ("Dana Whitcombe" for "Whitcombe"), else by first name ("LeBron James" for a
+        headline's "LeBron"; a place's name, "Jordan", is no first name). None when it names no one so, or
+        two people ("Jo Hart" and "Sam Hart": news names each person in full once, so a relative shows here
+        too)."""
         if self.analysis is None or not any(e.label == "PERSON" for e in self.analysis.entities_in(start, end)):
             return None
         said = _name_words(_POSSESSIVE.sub("", self.text[start:end]))
         if len(said) != 1:
             return None
-        found: dict[tuple[str, str], str] = {}
+        by_surname: dict[tuple[str, ...], str] = {}
+        by_first: dict[tuple[str, ...], str] = {}
         for entity in self.analysis.entities:
+            if entity.label != "PERSON":
+                continue
             name = _POSSESSIVE.sub("", self.text[entity.start : entity.end])
             written = _name_words(name)
-            if entity.label == "PERSON" and len(written) > 1 and said[0] in (written[0], written[-1]):
-                found.setdefault((written[0], written[-1]), name)
+            if len(written) > 1 and written[-1] == said[0]:
+                by_surname.setdefault((written[0], *words(name)[-1:]), name)
+            elif len(written) > 1 and written[0] == said[0] and said[0] not in _TITLES:
+                by_first.setdefault((*words(name)[-1:],), name)
+        found = by_surname or ({} if place_kinds(said[0]) else by_first)
         return next(iter(found.values())) if len(found) == 1 else None
 
     @cached_property

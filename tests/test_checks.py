@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import analyse
+from index.analysis import Analysis, analyse
 from index.articles import Article, Passage
 from index.nlp import Entity, entities, parse, syntax
 from index.referent import referent
@@ -1127,7 +1127,13 @@ def test_one_name_is_named_in_full_only_when_the_story_names_one_person_so() -> 
     lone = praised.rindex("James")
     assert article(praised).full_name(lone, lone + len("James")) == "LeBron James"
     sharing = praised + " James Harden congratulated him."
-    assert article(sharing).full_name(lone, lone + len("James")) is None  # LeBron James or James Harden?
+    assert article(sharing).full_name(lone, lone + len("James")) == "LeBron James"  # a surname first
+    family = star + " His son, LeBron James Jr., watched from the stands."
+    assert article(family).full_name(0, len("LeBron")) is None  # father or son?
+    # A title the entity model took into a name is no one's first name: "Prince" the singer is not Harry.
+    royal = "Prince tribute\n\nPrince Harry paid tribute."
+    marked = Analysis((), {}, frozenset(), entities=(Entity(0, 6, "PERSON"), Entity(16, 28, "PERSON")))
+    assert Article("a", "t", royal, "a.txt", analysis=marked).full_name(0, len("Prince")) is None
 
 
 @pytest.mark.parametrize(

@@ -153,11 +153,16 @@ def test_correct_means_the_short_answer_holds_it_and_a_gold_article_is_cited() -
 
 
 def test_an_answer_in_the_plural_is_the_same_answer() -> None:
-    fruit = Pair("f", "Which fruit is called green gold?", ["Avocado"], "fact", ("a1",), None)
-    assert correct(fruit, "Avocados growers in Mexico call the fruit green gold")
-    assert correct(Pair("b", "Which animal?", ["Wild boars"], "fact", ("a1",), None), "a wild boar")
-    assert not correct(fruit, "Avocadoes")  # only a plain "s" is read as a plural
-    assert not correct(Pair("t", "Which state?", ["Texas"], "fact", ("a1",), None), "Texan voters")
+    def accepts(answer: str, text: str) -> bool:
+        return correct(Pair("p", "Which?", [answer], "fact", ("a1",), None), text)
+
+    assert accepts("Avocado", "Avocados growers in Mexico call the fruit green gold")
+    assert accepts("Vaquita", "a plan to save vaquitas")
+    assert not accepts("Mets", "they met on Tuesday")  # the answer as written, or its plural: never shorter
+    assert not accepts("Times", "at the time")
+    assert not accepts("Williams", "Prince William")
+    assert not accepts("1990s", "in 1990") and not accepts("1990", "in the 1990s")
+    assert not accepts("Avocado", "Avocadoes")  # only a plain "s"
 
 
 def test_citation_offsets_are_checked_in_the_cited_articles_only() -> None:
