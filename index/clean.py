@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.nlp import parse
 from index.read import Line, RawDocument
 
-CLEANING_VERSION = 7  # bump whenever a rule changes: the index rebuilds itself
+CLEANING_VERSION = 8  # bump whenever a rule changes: the index rebuilds itself
 
 _FURNITURE = [
     re.compile(p, re.I)
@@ -29,10 +29,14 @@ _FURNITURE = [
         r"^(featured\s+)?(image|photo|picture|video)\s*(credit|source)s?\s*:",
         r"^(credit|credits|photo|image|picture|source)\s*:",
         r"^special to\b",  # a byline's second line: "Special to USA TODAY"
-        r"^(topics|tags|related|related articles|related topics|read more|more on this|share this|share)\s*[:›»>|]",
         r"^(advertisement|sponsored content|share on \w+|follow us on \w+)$",
     )
 ]
+# A label in front of links to other pages: what follows it is their titles, or a call to the reader.
+_LINK_LABEL = re.compile(
+    r"^(topics|tags|related|related articles|related topics|read more|more on this|share this|share)\s*[:›»>|]+\s*",
+    re.I,
+)
 _MAX_FURNITURE_WORDS = 60
 _DATE_LINE = re.compile(r"^(published|updated|posted|date)(\s+on)?\s*:?\s*(?P<date>.{6,40})$", re.I)
 _DATE_VALUE = re.compile(
@@ -124,10 +128,13 @@ def _is_time_stamp(text: str) -> bool:
 
 
 def _is_furniture(text: str) -> bool:
+    """A prompt, notice or credit, or links under a label ("Related ›› See the clips"), that does not tell
+    the story; the label itself is no subject ("Read more: Shoppers can claim a refund" is kept)."""
+    label = _LINK_LABEL.match(text)
     return (
         len(text.split()) <= _MAX_FURNITURE_WORDS
-        and any(p.search(text) for p in _FURNITURE)
-        and not _tells_the_story(text)
+        and (label is not None or any(p.search(text) for p in _FURNITURE))
+        and not _tells_the_story(text[label.end() :] if label else text)
     )
 
 

@@ -157,6 +157,12 @@ OTHER_NEWS = [
         ["Avocado growers send truckloads", "Special to this year's harvest is a drought that began in March."],
         ["Special to The Daily Courier"],  # a byline's line, which read as a heading would head the story
     ),
+    (
+        "Film Festival Opens\n\nThe festival opened on Friday with a silent classic.\n"
+        "Related ›› See select festival clips\nRead more: Organisers say tickets sold out in an hour.\n",
+        ["The festival opened on Friday", "Organisers say tickets sold out in an hour."],
+        ["See select festival clips"],  # its label is no subject: "See ..." speaks to the reader
+    ),
 ]
 
 
