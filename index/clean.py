@@ -32,7 +32,8 @@ _FURNITURE = [
         r"^(advertisement|sponsored content|share on \w+|follow us on \w+)$",
     )
 ]
-# A label in front of links to other pages: what follows it is their titles, or a call to the reader.
+# A label in front of links to other pages ("Related ››", "Tags:"): the line is furniture unless what follows
+# the label reads as a story sentence (`_is_furniture`).
 _LINK_LABEL = re.compile(
     r"^(topics|tags|related|related articles|related topics|read more|more on this|share this|share)\s*[:›»>|]+\s*",
     re.I,

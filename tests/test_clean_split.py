@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.clean import clean
+from index.clean import _LINK_LABEL, clean
 from index.read import read_article
 from index.split import sentence_spans, split_passages
 
@@ -164,6 +164,12 @@ OTHER_NEWS = [
         ["See select festival clips"],  # its label is no subject: "See ..." speaks to the reader
     ),
 ]
+
+
+def test_a_link_label_needs_its_separator() -> None:
+    assert _LINK_LABEL.match("Related ›› See select clips").end() == len("Related ›› ")
+    for sentence in ("Related charges were filed on Monday.", "Share prices fell 3%.", "Tags on the bags showed it."):
+        assert not _LINK_LABEL.match(sentence), sentence
 
 
 @pytest.mark.parametrize(("text", "story", "clutter"), OTHER_NEWS)
