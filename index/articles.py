@@ -58,17 +58,20 @@ class Article:
         said = _name_words(_POSSESSIVE.sub("", self.text[start:end]))
         if len(said) != 1:
             return None
-        by_surname: dict[tuple[str, ...], str] = {}
-        by_first: dict[tuple[str, ...], str] = {}
+        by_surname: dict[tuple[str, str], str] = {}
+        by_first: dict[tuple[str, str], str] = {}
         for entity in self.analysis.entities:
             if entity.label != "PERSON":
                 continue
             name = _POSSESSIVE.sub("", self.text[entity.start : entity.end])
             written = _name_words(name)
-            if len(written) > 1 and written[-1] == said[0]:
-                by_surname.setdefault((written[0], *words(name)[-1:]), name)
-            elif len(written) > 1 and written[0] == said[0] and said[0] not in _TITLES:
-                by_first.setdefault((*words(name)[-1:],), name)
+            if len(written) < 2:
+                continue
+            person = (written[0], words(name)[-1])  # first and last word as written: "Jr." is not his father
+            if written[-1] == said[0]:
+                by_surname.setdefault(person, name)
+            elif written[0] == said[0] and said[0] not in _TITLES:
+                by_first.setdefault(person, name)
         found = by_surname or ({} if place_kinds(said[0]) else by_first)
         return next(iter(found.values())) if len(found) == 1 else None
 
