@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.text import place_kinds, stem, words
+from index.text import initials, place_kinds, stem, words
 
 if TYPE_CHECKING:
     from index.analysis import Analysis
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_THE = re.compile(r"^the\s+", re.I)  # "The Federal Emergency Management Agency" opening a sentence
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 # Titles an entity model may take into a name ("King Charles", "Sen. Jane Doe"): no one's first name.
 _TITLES = set(
@@ -74,6 +75,21 @@ class Article:
                 by_first.setdefault(person, name)
         found = by_surname or ({} if place_kinds(said[0]) else by_first)
         return next(iter(found.values())) if len(found) == 1 else None
+
+    def spelled_out(self, start: int, end: int) -> str | None:
+        """The name an acronym, text[start:end], stands for where the story writes that name too: "New York
+        City" for "NYC", "Federal Emergency Management Agency" for "FEMA". None for a word that is no acronym
+        (written in capitals, without stops: "U.S." needs no spelling out) or a story writing two such names."""
+        said = _POSSESSIVE.sub("", self.text[start:end])
+        if self.analysis is None or not (said.isalpha() and said.isupper() and 2 <= len(said) <= 6):
+            return None
+        found = set()
+        for entity in self.analysis.entities:
+            name = _THE.sub("", _POSSESSIVE.sub("", self.text[entity.start : entity.end]))
+            written = words(name)
+            if len(written) > 1 and initials(written) == said.lower():
+                found.add(name)
+        return found.pop() if len(found) == 1 else None
 
     @cached_property
     def _stems(self) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -108,6 +108,11 @@ _WORD = re.compile(r"(?<![\w'’-])[^\W\d_](?:\.[^\W\d_])+\b\.?|[^\W_]+(?:['’]
 
 def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'").replace(".", "") for w in _WORD.findall(text)]
+
+
+def initials(name: Sequence[str]) -> str:
+    """The initials of a name's words ("nyc" of New York City's): what its acronym is written as."""
+    return "".join(w[0] for w in name)
 
 
 def stem(word: str) -> str:
@@ -282,7 +287,7 @@ def same_place(a: list[str], b: list[str]) -> bool:
     and its other name or nationality ("UK" / "Britain" / "British")."""
 
     def keys(name: list[str]) -> set[str]:
-        found = set(name) | ({"".join(w[0] for w in name)} if len(name) > 1 else set())
+        found = set(name) | ({initials(name)} if len(name) > 1 else set())
         return found | {_CAPITALS.get(w) or _ALIASES.get(w) or country_of(w) or w for w in found}
 
     return bool(keys(a) & keys(b))

@@ -29,7 +29,8 @@ class ShortAnswer:
     citation: int
     # The person's whole name where the cited words are one name the story writes in full elsewhere
     # ("Dana Whitcombe" for "Whitcombe", "LeBron James" for "LeBron"): who the answer is, without re-reading
-    # the story. Asked which country, the country a nationality names ("South Korea" for "South Korean").
+    # the story. An acronym's name as the story spells it out ("New York City" for "NYC"). Asked which country,
+    # the country a nationality names ("South Korea" for "South Korean").
     full: str | None = None
 
     @property

@@ -280,11 +280,13 @@ class Assistant:
         return {s: coverage(question, self.article(s), written) for s in stories}
 
     def _shown_with(self, question: Question, short: ShortAnswer) -> str | None:
-        """What the short answer is shown with: the whole name the story gives a surname or a first name
-        ("Whitcombe (Dana Whitcombe)"); asked which country, the country a nationality names ("South Korean
-        (South Korea)"), or a capital whose country the story names ("Khartoum (Sudan)": "Hamilton" may be
-        Ontario's)."""
+        """What the short answer is shown with: the name the story spells an acronym out as ("NYC (New York
+        City)"); the whole name the story gives a surname or a first name ("Whitcombe (Dana Whitcombe)");
+        asked which country, the country a nationality names ("South Korean (South Korea)"), or a capital
+        whose country the story names ("Khartoum (Sudan)": "Hamilton" may be Ontario's)."""
         article = self.article(short.article_id)
+        if spelled := article.spelled_out(short.start, short.end):
+            return spelled
         if question.noun not in COUNTRY_NOUNS:
             return article.full_name(short.start, short.end)
         if nationality := nation_named(short.text):

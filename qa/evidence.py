@@ -20,6 +20,7 @@ from index.text import (
     content_terms,
     content_words,
     country_of,
+    initials,
     is_demonym,
     name_groups,
     names,
@@ -183,8 +184,7 @@ def names_in_full(question: Question, article: Article) -> bool:
 
     def written(name: tuple[str, ...]) -> bool:
         found = [article.writes(stem(w)) for w in name]
-        initials = stem("".join(w[0] for w in name))
-        return (found[0] and 2 * sum(found) >= len(found)) or article.writes(initials, whole=True)
+        return (found[0] and 2 * sum(found) >= len(found)) or article.writes(stem(initials(name)), whole=True)
 
     return all(written(name) for name in question.full_names)
 
@@ -205,8 +205,7 @@ def _mentions(group: str, window_words: set[str]) -> bool:
     its words, a word counting when a window word starts with it ("Russia" in "Russian"); or its initials."""
     parts = words(group)
     present = [any(v.startswith(stem(w)) for v in window_words) for w in parts]
-    initials = "".join(w[0] for w in parts)
-    return (present[-1] and sum(present) * 2 >= len(parts)) or (len(parts) > 1 and initials in window_words)
+    return (present[-1] and sum(present) * 2 >= len(parts)) or (len(parts) > 1 and initials(parts) in window_words)
 
 
 _SECOND = re.compile(

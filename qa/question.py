@@ -18,6 +18,7 @@ from index.text import (
     content_words,
     country_named,
     country_of,
+    initials,
     is_demonym,
     rarity,
     stem,
@@ -214,7 +215,7 @@ class Question:
         initials ("IOC" when it says "the International Olympic Committee")."""
         asked = {w.removesuffix("'s") for w in words(self.text)}
         asked |= {country for w in asked if (country := country_of(w))}  # "French" gives France
-        asked |= {"".join(w[0] for w in name) for name in self.full_names}
+        asked |= {initials(name) for name in self.full_names}
         if country_named(text) in self._countries:  # "the United States" when it says "the U.S."
             return True
         said = [w.removesuffix("'s") for w in words(text)]

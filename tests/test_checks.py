@@ -1136,6 +1136,23 @@ def test_one_name_is_named_in_full_only_when_the_story_names_one_person_so() -> 
     assert Article("a", "t", royal, "a.txt", analysis=marked).full_name(0, len("Prince")) is None
 
 
+def test_an_acronym_is_spelled_out_only_as_the_story_writes_it() -> None:
+    def spelled(text: str, acronym: str) -> str | None:
+        at = text.rindex(acronym)
+        return Article("a", "Flood", text, "a.txt", analysis=analyse(text)).spelled_out(at, at + len(acronym))
+
+    story = (
+        "The Federal Emergency Management Agency opened an office in the county on Monday. "
+        "FEMA sent 40 rescue workers to Cedar Falls, the sheriff said."
+    )
+    assert spelled(story, "FEMA") == "Federal Emergency Management Agency"
+    assert spelled("Crowds filled New York City on Sunday. NYC's mayor spoke.", "NYC") == "New York City"
+    assert spelled("FEMA sent 40 rescue workers to Cedar Falls on Monday.", "FEMA") is None  # not written out
+    assert spelled("The United States sent aid. The U.S. sent more on Monday.", "U.S.") is None  # no acronym
+    two = story + " The Fire Engine Maintenance Authority sent trucks."
+    assert spelled(two, "FEMA") is None  # which one?
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "unnamed"),
     [

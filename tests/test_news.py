@@ -79,6 +79,12 @@ STORIES = {
         "The United States evacuated its embassy in the capital, Khartoum, on Saturday, officials said.\n\n"
         "Fighting between the Sudanese army and a paramilitary force has killed hundreds since April."
     ),
+    "flood-aid": (
+        "Flood Aid Reaches Cedar Falls\n\n"
+        "The Federal Emergency Management Agency opened an office in the county on Monday, two days after the "
+        "river burst its banks.\n\n"
+        "FEMA sent 40 rescue workers to Cedar Falls, where 300 homes were flooded, the county sheriff said."
+    ),
     "hamilton-budget": (
         "Hamilton Council Passes Its Budget\n\n"
         "Councillors in Hamilton, Ontario, passed a budget of 1.2 billion dollars on Wednesday.\n\n"
@@ -214,6 +220,13 @@ def test_asked_which_country_a_nationality_or_a_capital_is_shown_with_its_countr
     assert news._shown_with(asked, _short(news, "hamilton-budget", "Hamilton")) is None
     answer = news.ask("The U.S. embassy in which country was evacuated on Saturday?")
     assert answer.short is not None and "Sudan" in answer.short.shown
+
+
+def test_an_acronym_is_shown_with_the_name_the_story_spells_it_out_as(news: Assistant) -> None:
+    """The sentence that answers says "FEMA"; the story wrote the agency's name out a paragraph before."""
+    answer = news.ask("Which agency sent rescue workers to Cedar Falls?")
+    assert answer.short is not None and answer.short.text == "FEMA"
+    assert answer.short.shown == "FEMA (Federal Emergency Management Agency)"
 
 
 def _short(news: Assistant, article_id: str, text: str) -> ShortAnswer:
