@@ -391,6 +391,19 @@ def place_kinds(name: str) -> frozenset[str]:
     return frozenset(kind for kind, known in (("country", countries), ("state", states)) if key in known)
 
 
+def has_land_border(country: str) -> bool:
+    """Whether a country borders another by land (countryinfo): "Greece", "Italy"; not "Jamaica", nor
+    "Japan". Such a country is no answer to "which island"."""
+    return " ".join(w for w in words(country) if w != "the") in _mainland()
+
+
+@cache
+def _mainland() -> frozenset[str]:
+    from countryinfo import all_countries
+
+    return frozenset(" ".join(words(c.name())).removeprefix("the ") for c in all_countries() if c.borders())
+
+
 @cache
 def _places() -> tuple[frozenset[str], frozenset[str]]:
     import pycountry  # 46 ms, paid by the first question about a place rather than by every start

@@ -508,14 +508,15 @@ class Assistant:
             key=lambda c: -c.score,
         )
         # A sentence joined to the one naming "he" overlaps that sentence alone, and an agency's story runs
-        # word for word in several outlets: keep the better of the two.
+        # word for word in several outlets, one of them with a lead-in ("What's more, NASA has ..."): keep
+        # the better of the two.
         ranked: list[Ranked] = []
-        seen: set[str] = set()
+        seen: list[str] = []
         for candidate in scored:
             kept = tuple((r.hit.passage.article_id, r.hit.passage.start, r.hit.passage.end) for r in ranked)
-            wording = normalize(candidate.read)
-            if not _overlaps(candidate.hit.passage, kept) and wording not in seen:
-                seen.add(wording)
+            wording = f" {normalize(candidate.read)} "
+            if not _overlaps(candidate.hit.passage, kept) and not any(wording in w or w in wording for w in seen):
+                seen.append(wording)
                 ranked.append(candidate)
         return ranked
 

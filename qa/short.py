@@ -18,7 +18,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import dateline_end, place_kinds, says, stem, words
+from index.text import dateline_end, has_land_border, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -124,12 +124,15 @@ def _misfit(noun: str | None, name: str) -> int:
     """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", not its
     capital "Port Vila", whatever label the entity model gave it) or a state for "which state" (not "Chester
     Township", nor the "United States" of "which US state": news asking "which state" means one within);
-    2 a country alone for a city or a town; else 1 (not known here, or a nationality: "Indian media")."""
+    2 a country alone for a city or a town, or one with a land border for an island ("Greece" is not
+    Santorini); else 1 (not known here, or a nationality: "Indian media")."""
     kinds = place_kinds(name)
     if noun in COUNTRY_NOUNS:
         return 0 if "country" in kinds else 1
     if noun == "state":
         return 0 if "state" in kinds else 1
+    if noun == "island":
+        return 2 if kinds == {"country"} and has_land_border(name) else 1
     return 2 if noun in LOCAL_NOUNS and kinds == {"country"} else 1
 
 

@@ -14,6 +14,7 @@ from index.text import (
     country_of,
     dateline_end,
     dates,
+    has_land_border,
     nation_named,
     normalize,
     place_kinds,
@@ -869,6 +870,13 @@ def test_no_referent_is_made_up(story: str) -> None:
             "The government of Greece declared a state of emergency after earthquakes near the town.",
             None,
         ),
+        # An island is no country with a land border; an island nation may be one.
+        (
+            "Which tourist island declared a state of emergency?",
+            "The government of Greece declared a state of emergency after earthquakes near the island.",
+            None,
+        ),
+        ("Which Caribbean island did the storm hit hardest?", "The storm hit Jamaica hardest on Monday.", "Jamaica"),
         # A dateline says where the story was filed.
         ("Which state is Santos from?", "WASHINGTON – Rep. George Santos was expelled from Congress on Friday.", None),
         # A day and its hour are one answer to "when".
@@ -1005,6 +1013,7 @@ def test_places_and_datelines_are_known_as_news_writes_them() -> None:
     assert place_kinds("Vanuatu") == {"country"} and place_kinds("the U.S.") == {"country"}
     assert place_kinds("Pennsylvania") == {"state"} and place_kinds("Georgia") == {"country", "state"}
     assert not place_kinds("Washington") and not place_kinds("Europe") and not place_kinds("Port Vila")
+    assert has_land_border("Greece") and has_land_border("the United States") and not has_land_border("Jamaica")
     for line, filed in [
         ("WASHINGTON – Rep. George Santos was expelled.", "WASHINGTON – "),
         ("SÃO PAULO — Brazil's president said.", "SÃO PAULO — "),

@@ -85,6 +85,18 @@ STORIES = {
         "river burst its banks.\n\n"
         "FEMA sent 40 rescue workers to Cedar Falls, where 300 homes were flooded, the county sheriff said."
     ),
+    # One agency report carried by two outlets, one of them with a lead-in of its own.
+    "relay-record": (
+        "Harbour Relay Team Breaks County Record\n\n"
+        "The Harbour relay team ran the 4x100 metres in 41.2 seconds at the Cedar Falls meet on Saturday, "
+        "beating the county record set in 1998, officials said."
+    ),
+    "athletics-roundup": (
+        "Weekend Athletics Roundup\n\n"
+        "Rain delayed the start of several meets across the county.\n\n"
+        "What's more, the Harbour relay team ran the 4x100 metres in 41.2 seconds at the Cedar Falls meet on "
+        "Saturday, beating the county record set in 1998, officials said."
+    ),
     "hamilton-budget": (
         "Hamilton Council Passes Its Budget\n\n"
         "Councillors in Hamilton, Ontario, passed a budget of 1.2 billion dollars on Wednesday.\n\n"
@@ -227,6 +239,20 @@ def test_an_acronym_is_shown_with_the_name_the_story_spells_it_out_as(news: Assi
     answer = news.ask("Which agency sent rescue workers to Cedar Falls?")
     assert answer.short is not None and answer.short.text == "FEMA"
     assert answer.short.shown == "FEMA (Federal Emergency Management Agency)"
+
+
+def test_a_report_two_outlets_carry_is_ranked_once(news: Assistant) -> None:
+    """One outlet opens the agency's sentence with "What's more,": it is still the same sentence, and an
+    answer quoting both would say it twice."""
+    hits = [
+        Hit(passage, 0.5)
+        for story in ("relay-record", "athletics-roundup")
+        for passage in news._store.records.passages_of(story)
+    ]
+    question = Q("How fast did the Harbour relay team run the 4x100 metres at the Cedar Falls meet?")
+    ranked = news._ranked_sentences(question, hits)
+    assert sum("41.2 seconds" in r.read for r in ranked) == 1
+    assert ranked[0].hit.passage.article_id == "relay-record"  # the better of the two: no lead-in
 
 
 def _short(news: Assistant, article_id: str, text: str) -> ShortAnswer:
