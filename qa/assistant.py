@@ -44,7 +44,7 @@ from qa.prompt import build_messages
 from qa.question import COUNTRY_NOUNS, NAMED, Question, analyse_question
 from qa.retrieve import Hit, Retriever
 from qa.settings import Settings, load_settings
-from qa.short import leaves_unnamed, short_answer, subject_unnamed
+from qa.short import leaves_unnamed, short_answer, subject_unnamed, subjectless
 from qa.verify import MARKER, names_asked_for, problem
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ STORY_TOP = 12  # sentences at the top of the best story that compete with the r
 MAX_SENTENCES = 2  # for "why" questions; others get one sentence
 FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
 FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (0.1 measured worse, and so did wider)
+_SHOWN = max(FOCUS_SENTENCES, MAX_SENTENCES) + 1  # the ranked sentences an answer may show, and one spare
 # A best sentence scoring below this shares few of the question's words, holds nothing of the kind asked for
 # and reads unlike it. On the reference sets the lowest best sentence that answered scored 0.53 ("Who is
 # <name>?": a short question shares little meaning with its answer); 0.6 abstained on it and on a
@@ -518,7 +519,11 @@ class Assistant:
             if not _overlaps(candidate.hit.passage, kept) and not any(wording in w or w in wording for w in seen):
                 seen.append(wording)
                 ranked.append(candidate)
-        return ranked
+        # A line without a subject ("Opened October 1." under a list's item) tells of nothing named; parsed
+        # only at the top, where sentences are shown (parses are kept, so slot questions pay nothing more).
+        top = ranked[:_SHOWN]
+        shown = [r for r, doc in zip(top, syntax([r.read for r in top]), strict=True) if not subjectless(doc)]
+        return shown + ranked[_SHOWN:]
 
     def _supports(self, question: Question, passage: Passage) -> bool:
         """Whether the passage can answer, read alone or under its story's headline (which may name what

@@ -18,7 +18,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import dateline_end, has_land_border, place_kinds, says, stem, words
+from index.text import dateline_end, has_land_border, nation_named, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -121,14 +121,15 @@ def _only_joins(gap: Span) -> bool:
 
 
 def _misfit(noun: str | None, name: str) -> int:
-    """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", not its
-    capital "Port Vila", whatever label the entity model gave it) or a state for "which state" (not "Chester
-    Township", nor the "United States" of "which US state": news asking "which state" means one within);
-    2 a country alone for a city or a town, or one with a land border for an island ("Greece" is not
-    Santorini); else 1 (not known here, or a nationality: "Indian media")."""
+    """How badly a name fits the kind of place asked for: 0 a country or its people for "which nation"
+    ("Vanuatu", not its capital "Port Vila", whatever label the entity model gave it; "South Africans" fleeing
+    it, shown with South Africa) or a state for "which state" (not "Chester Township", nor the "United
+    States" of "which US state": news asking "which state" means one within); 2 a country alone for a city
+    or a town, or one with a land border for an island ("Greece" is not Santorini); else 1 (not known here,
+    or a nationality asked for another kind of place: "Indian media")."""
     kinds = place_kinds(name)
     if noun in COUNTRY_NOUNS:
-        return 0 if "country" in kinds else 1
+        return 0 if "country" in kinds or nation_named(name) else 1
     if noun == "state":
         return 0 if "state" in kinds else 1
     if noun == "island":
@@ -183,6 +184,20 @@ def subject_unnamed(question: Question, sentence: str) -> bool:
 def _subject_unnamed(question: Question, doc: Doc) -> bool:
     subjects = [c for t in doc if t.dep_ == "ROOT" for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
     return any(_unnamed_subject(question, s) for s in subjects)
+
+
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+
+
+def subjectless(doc: Doc) -> bool:
+    """Whether a sentence opens with its verb and has no subject, nor one after it ("Killed in the crash
+    were two pilots"): "Opened October 1." under a list's item, "Stay tuned!". It says of nothing named
+    what happened, so it answers nothing, whatever date or name it holds."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    first = next((t for t in doc if not t.is_punct), None)
+    if root is None or first is None or root.i != first.i or root.pos_ not in ("VERB", "AUX"):
+        return False
+    return not any(c.dep_ in _SUBJECTS or c.dep_ in ("aux", "auxpass") for c in root.children)
 
 
 _BACK = {"it", "this", "these", "those", "which"}

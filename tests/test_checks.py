@@ -50,7 +50,7 @@ from qa.evidence import (
 )
 from qa.question import analyse_question as Q
 from qa.retrieve import Hit
-from qa.short import _trailing, leaves_unnamed, short_answer
+from qa.short import _trailing, leaves_unnamed, short_answer, subjectless
 from qa.verify import problem, unsupported_facts
 
 ELECTED = "Maria Butina, 33, was elected to the Russian Parliament in 2019 after being freed from a US prison."
@@ -855,6 +855,12 @@ def test_no_referent_is_made_up(story: str) -> None:
             "The earthquake struck less than 20 miles west of Port Vila, Vanuatu's capital, on Tuesday.",
             "Vanuatu",
         ),
+        # ... or its people, where they stand in the blank (shown with their country) ...
+        (
+            "Which country were the refugees fleeing?",
+            "Sudanese refugees fleeing the war reached Chad on Monday.",
+            "Sudanese",
+        ),
         # ... a state, not the township inside it ...
         (
             "Which state did the senator visit for the town hall?",
@@ -1160,6 +1166,22 @@ def test_an_acronym_is_spelled_out_only_as_the_story_writes_it() -> None:
     assert spelled("The United States sent aid. The U.S. sent more on Monday.", "U.S.") is None  # no acronym
     two = story + " The Fire Engine Maintenance Authority sent trucks."
     assert spelled(two, "FEMA") is None  # which one?
+
+
+@pytest.mark.parametrize(
+    ("sentence", "without"),
+    [
+        ("Opened October 1.", True),  # a status line under a list's item
+        ("Stay tuned!", True),
+        ("Expected to open in spring.", True),
+        ("Killed in the crash were two pilots.", False),  # its subject stands after the verb
+        ("Quietly, Carhartt opened its only store on October 17.", False),
+        ("Founded in 1902, the club won the cup.", False),
+        ("Harbour Rovers 2-1 Kingsmead Albion", False),  # no verb: a scoreline, not a fragment of one
+    ],
+)
+def test_a_line_that_opens_with_its_verb_and_names_no_subject_tells_of_nothing(sentence: str, without: bool) -> None:
+    assert subjectless(parse(sentence)) is without
 
 
 @pytest.mark.parametrize(

@@ -97,6 +97,13 @@ STORIES = {
         "What's more, the Harbour relay team ran the 4x100 metres in 41.2 seconds at the Cedar Falls meet on "
         "Saturday, beating the county record set in 1998, officials said."
     ),
+    # A listing: each shop's paragraph, then a status line that names no shop.
+    "mall-openings": (
+        "What Is New at Harbour Mall\n\n"
+        "Splash sells soaps and bath bombs in every colour.\n\n"
+        "Opened October 1.\n\n"
+        "The Lantern Cafe, awaited for two years, is still pending; its owners now hope to open in the spring."
+    ),
     "hamilton-budget": (
         "Hamilton Council Passes Its Budget\n\n"
         "Councillors in Hamilton, Ontario, passed a budget of 1.2 billion dollars on Wednesday.\n\n"
@@ -253,6 +260,15 @@ def test_a_report_two_outlets_carry_is_ranked_once(news: Assistant) -> None:
     ranked = news._ranked_sentences(question, hits)
     assert sum("41.2 seconds" in r.read for r in ranked) == 1
     assert ranked[0].hit.passage.article_id == "relay-record"  # the better of the two: no lead-in
+
+
+def test_a_status_line_naming_nothing_is_never_shown(news: Assistant) -> None:
+    """ "Opened October 1." holds a date and the question's verb, but says of nothing that it opened."""
+    hits = [Hit(passage, 0.5) for passage in news._store.records.passages_of("mall-openings")]
+    ranked = news._ranked_sentences(Q("When is the Lantern Cafe expected to open?"), hits)
+    assert ranked and all(r.read != "Opened October 1." for r in ranked[:3])
+    answer = news.ask("When is the Lantern Cafe at Harbour Mall expected to open?")
+    assert "Opened October 1" not in answer.text
 
 
 def _short(news: Assistant, article_id: str, text: str) -> ShortAnswer:
