@@ -82,6 +82,7 @@ def short_answer(
         outside, edges = _distance(span.root, targets)
         return (
             _misfit(question.noun, span.text),
+            _opposite_way(question, span.root),
             span.root.i not in slot,
             not _beside_noun(question, span),
             _told(span.root) != question.asks_source,
@@ -93,7 +94,7 @@ def short_answer(
 
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
-    misfit, elsewhere, apart, told, outside, undescribed, _, edges = keys[best]
+    misfit, _, elsewhere, apart, told, outside, undescribed, _, edges = keys[best]
     if misfit > 1 or (told and not question.asks_source):
         return None
     # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked,
@@ -109,11 +110,28 @@ def short_answer(
     # Several of the kind asked, listed where the blank stands ("Ford, BMW and Kia recall ..."): the answer
     # is all of them, not whichever one the tie-breaks pick; unless the list holds more than them (one the
     # question gives, a clause).
-    listed = sorted([best, *(s for s in spans if keys[s][:3] == keys[best][:3] and s.root in best.root.conjuncts)])
+    listed = sorted([best, *(s for s in spans if keys[s][:4] == keys[best][:4] and s.root in best.root.conjuncts)])
     if len(listed) > 1 and all(_only_joins(doc[a.end : b.start]) for a, b in pairwise(listed)):
         best = doc[listed[0].start : listed[-1].end]
     start = sentence.start + best.start_char
     return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
+
+
+_OPPOSITE = {"to": "from", "from": "to", "into": "from"}  # ways of going: "en route to which city"
+
+
+def _opposite_way(question: Question, token: Token) -> bool:
+    """Whether a name stands the other way from the one the question asks ("taking off from the city of
+    Ahmedabad" for "en route to which city"): the preposition it (or the noun it names, "the city of")
+    hangs on is the opposite of the question's."""
+    way = _OPPOSITE.get(question.slot.relation) if question.slot else None
+    if way is None:
+        return False
+    for _ in range(3):
+        if token.dep_ == "pobj" and token.head.lower_ != "of":
+            return token.head.lower_ == way
+        token = token.head
+    return False
 
 
 def _only_joins(gap: Span) -> bool:

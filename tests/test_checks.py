@@ -883,6 +883,12 @@ def test_no_referent_is_made_up(story: str) -> None:
             None,
         ),
         ("Which Caribbean island did the storm hit hardest?", "The storm hit Jamaica hardest on Monday.", "Jamaica"),
+        # A place the other way from the one asked is no answer: where the plane took off, not where it was going.
+        (
+            "The plane was heading to which city when it crashed?",
+            "The plane, bound for Lisbon, crashed after taking off from the city of Porto.",
+            None,
+        ),
         # A dateline says where the story was filed.
         ("Which state is Santos from?", "WASHINGTON – Rep. George Santos was expelled from Congress on Friday.", None),
         # A day and its hour are one answer to "when".
