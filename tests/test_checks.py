@@ -24,6 +24,7 @@ from index.text import (
 )
 from qa.assistant import (
     MIN_SIMILARITY,
+    STORY_MARGIN,
     SURE_COVERAGE,
     SURE_SCORE,
     SURE_SIMILARITY,
@@ -622,17 +623,24 @@ def test_a_sentence_weak_on_every_count_is_a_near_miss() -> None:
 
 def test_a_sentence_holding_the_name_asked_for_beats_as_good_ones_that_hold_none() -> None:
     """Asked which veteran the Angels hired, "Washington replaced Nevin" (a place, to the tagger) scores
-    best; "The Angels hired Ron Washington", a little lower, names him. Far lower, it does not count."""
+    best; "The Angels hired Ron Washington", a little lower, names him. Lower still, it joins the best one
+    when the same story tells it (an opening restates the question, the next sentence answers); from
+    another story, or far lower, it does not count."""
 
-    def ranked(score: float, text: str, answers: list[Entity]) -> Ranked:
-        return Ranked(score, Hit(Passage("a", 0, len(text), text, ""), 0.5), text, answers)
+    def ranked(score: float, text: str, answers: list[Entity], story: str = "a") -> Ranked:
+        return Ranked(score, Hit(Passage(story, 0, len(text), text, ""), 0.5), text, answers)
 
     replaced = ranked(1.64, "Washington replaced Nevin as manager.", [])
     signed = ranked(1.6, "Washington signed a two-year contract.", [])
     hired = ranked(1.58, "The Angels hired Ron Washington.", [Entity(18, 31, "PERSON")])
     question = Q("Which veteran did the Angels hire as manager?")
     assert _focus(question, [replaced, signed, hired]) == [hired]
-    assert _focus(question, [replaced, signed, hired._replace(score=1.4)]) == [replaced, signed]
+    lower = hired._replace(score=1.64 - STORY_MARGIN + 0.05)
+    assert _focus(question, [replaced, signed, lower]) == [replaced, lower]
+    elsewhere = ranked(lower.score, lower.read, lower.answers, story="b")
+    assert _focus(question, [replaced, signed, elsewhere]) == [replaced, signed]
+    far = hired._replace(score=1.64 - STORY_MARGIN - 0.05)
+    assert _focus(question, [replaced, signed, far]) == [replaced, signed]
     assert _focus(Q("Why did the Angels hire a veteran?"), [replaced, signed, hired]) == [replaced, signed]
 
 
