@@ -748,10 +748,10 @@ def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:
     near = [r for r in ranked if r.score >= ranked[0].score - FOCUS_MARGIN]
     best = near[:FOCUS_SENTENCES]
     if question.labels and not any(r.answers for r in best):
-        story = best[0].hit.passage.article_id
-        told = [r for r in ranked if r.answers and r.hit.passage.article_id == story]
         if as_good := [r for r in near if r.answers][:1]:
             return as_good
+        story = best[0].hit.passage.article_id
+        told = [r for r in ranked if r.answers and r.hit.passage.article_id == story]
         return best[:1] + told[:1] if told and told[0].score >= ranked[0].score - STORY_MARGIN else best
     return best
 
