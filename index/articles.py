@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 _POSSESSIVE = re.compile(r"['’]s$")
 _THE = re.compile(r"^the\s+", re.I)  # "The Federal Emergency Management Agency" opening a sentence
+_JOINING = {"of", "and", "for", "the", "on", "in", "&"}  # words an acronym may skip: NASA's "and"
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 # Titles an entity model may take into a name ("King Charles", "Sen. Jane Doe"): no one's first name.
 _TITLES = set(
@@ -78,8 +79,9 @@ class Article:
 
     def spelled_out(self, start: int, end: int) -> str | None:
         """The name an acronym, text[start:end], stands for where the story writes that name too: "New York
-        City" for "NYC", "Federal Emergency Management Agency" for "FEMA". None for a word that is no acronym
-        (written in capitals, without stops: "U.S." needs no spelling out) or a story writing two such names."""
+        City" for "NYC", "National Aeronautics and Space Administration" for "NASA" (with or without its small
+        words). None for a word that is no acronym (written in capitals, without stops: "U.S." needs no
+        spelling out) or a story writing two such names."""
         said = _POSSESSIVE.sub("", self.text[start:end])
         if self.analysis is None or not (said.isalpha() and said.isupper() and 2 <= len(said) <= 6):
             return None
@@ -87,7 +89,8 @@ class Article:
         for entity in self.analysis.entities:
             name = _THE.sub("", _POSSESSIVE.sub("", self.text[entity.start : entity.end]))
             written = words(name)
-            if len(written) > 1 and initials(written) == said.lower():
+            spelled = {initials(written), initials([w for w in written if w not in _JOINING])}
+            if len(written) > 1 and said.lower() in spelled:
                 found.add(name)
         return found.pop() if len(found) == 1 else None
 

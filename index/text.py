@@ -391,17 +391,30 @@ def place_kinds(name: str) -> frozenset[str]:
     return frozenset(kind for kind, known in (("country", countries), ("state", states)) if key in known)
 
 
+# Island states that countryinfo gives a land border: an island they share (Ireland, Haiti, Timor), or a
+# border its data draws by sea (Cyprus with the British bases, Sri Lanka with India).
+_ISLAND_STATES = frozenset(
+    "ireland|united kingdom|haiti|dominican republic|cyprus|sri lanka|indonesia|papua new guinea|timor leste|"
+    "east timor|brunei".split("|")
+)
+
+
 def has_land_border(country: str) -> bool:
-    """Whether a country borders another by land (countryinfo): "Greece", "Italy"; not "Jamaica", nor
-    "Japan". Such a country is no answer to "which island"."""
-    return " ".join(w for w in words(country) if w != "the") in _mainland()
+    """Whether a country borders another by land (countryinfo): "Greece", "Italy"; not "Jamaica", "Japan"
+    nor an island state that shares its island ("Ireland"). Such a country is no answer to "which island"."""
+    return _country_key(country) in _mainland()
+
+
+def _country_key(name: str) -> str:
+    return " ".join(w for w in words(name.replace("-", " ")) if w != "the")
 
 
 @cache
 def _mainland() -> frozenset[str]:
     from countryinfo import all_countries
 
-    return frozenset(" ".join(words(c.name())).removeprefix("the ") for c in all_countries() if c.borders())
+    bordering = {_country_key(c.name()) for c in all_countries() if c.borders()}
+    return frozenset(bordering - _ISLAND_STATES)
 
 
 @cache

@@ -517,14 +517,18 @@ class Assistant:
         for candidate in scored:
             kept = tuple((r.hit.passage.article_id, r.hit.passage.start, r.hit.passage.end) for r in ranked)
             wording = f" {normalize(candidate.read)} "
-            if not _overlaps(candidate.hit.passage, kept) and not any(wording in w or w in wording for w in seen):
+            if not _overlaps(candidate.hit.passage, kept) and not any(_same_wording(wording, w) for w in seen):
                 seen.append(wording)
                 ranked.append(candidate)
-        # A line without a subject ("Opened October 1." under a list's item) tells of nothing named; parsed
-        # only at the top, where sentences are shown (parses are kept, so slot questions pay nothing more).
-        top = ranked[:_SHOWN]
-        shown = [r for r, doc in zip(top, syntax([r.read for r in top]), strict=True) if not subjectless(doc)]
-        return shown + ranked[_SHOWN:]
+        # A line without a subject ("Opened October 1." under a list's item) tells of nothing named; read
+        # only down to the sentences an answer may show (parses are kept: slot questions pay nothing more).
+        shown: list[Ranked] = []
+        for at, candidate in enumerate(ranked):
+            if len(shown) == _SHOWN:
+                return shown + ranked[at:]
+            if _states(candidate):
+                shown.append(candidate)
+        return shown
 
     def _supports(self, question: Question, passage: Passage) -> bool:
         """Whether the passage can answer, read alone or under its story's headline (which may name what
@@ -738,6 +742,18 @@ def _pieces(
         yield (part, cited, short) if i == 0 else (part, [], None)
 
 
+def _states(ranked: Ranked) -> bool:
+    """Whether the sentence says of something named what happened: not a line without a subject."""
+    return not subjectless(syntax([ranked.read])[0])
+
+
+def _same_wording(a: str, b: str) -> bool:
+    """Whether one wording holds the other and is not twice as long: the same sentence under another
+    outlet's lead-in ("What's more, ..."), not a short line that a longer sentence happens to contain."""
+    short, long = sorted((a, b), key=len)
+    return short in long and 2 * len(short) >= len(long)
+
+
 def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:
     """The best sentences, those scoring within FOCUS_MARGIN of the best. Asked for a name, number or date
     that none of them holds, a sentence as good that holds one ("The Angels hired Ron Washington" beats
@@ -751,8 +767,8 @@ def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:
         if as_good := [r for r in near if r.answers][:1]:
             return as_good
         story = best[0].hit.passage.article_id
-        told = [r for r in ranked if r.answers and r.hit.passage.article_id == story]
-        return best[:1] + told[:1] if told and told[0].score >= ranked[0].score - STORY_MARGIN else best
+        told = next((r for r in ranked if r.answers and r.hit.passage.article_id == story and _states(r)), None)
+        return [*best[:1], told] if told and told.score >= ranked[0].score - STORY_MARGIN else best
     return best
 
 

@@ -18,7 +18,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import dateline_end, has_land_border, nation_named, place_kinds, says, stem, words
+from index.text import dateline_end, has_land_border, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -78,7 +78,7 @@ def short_answer(
     # a name the question gives ("Washington Capitals star Alex Ovechkin"); then nearest its verbs (they
     # carry the relation asked about: "The Times reports" beats "FSB officers" for "which newspaper reported
     # ... FSB officers"); then nearest its other words.
-    def rank(span: Span) -> tuple[int, bool, bool, bool, bool, bool, int, int]:
+    def rank(span: Span) -> tuple[int, bool, bool, bool, bool, bool, bool, int, int]:
         outside, edges = _distance(span.root, targets)
         return (
             _misfit(question.noun, span.text),
@@ -94,8 +94,8 @@ def short_answer(
 
     keys = {s: rank(s) for s in spans}
     best = min(spans, key=keys.__getitem__)
-    misfit, _, elsewhere, apart, told, outside, undescribed, _, edges = keys[best]
-    if misfit > 1 or (told and not question.asks_source):
+    misfit, opposite, elsewhere, apart, told, outside, undescribed, _, edges = keys[best]
+    if misfit > 1 or opposite or (told and not question.asks_source):
         return None
     # Where the blank stands, it is the thing asked for, named; so is the one place there of the kind asked,
     # and a name written in front of someone the question names.
@@ -117,19 +117,19 @@ def short_answer(
     return ShortAnswer(best.text, sentence.article_id, start, start + len(best.text), citation)
 
 
-_OPPOSITE = {"to": "from", "from": "to", "into": "from"}  # ways of going: "en route to which city"
+_OPPOSITE = {"to": {"from"}, "into": {"from"}, "from": {"to", "into"}}  # ways of going: "en route to which city"
 
 
 def _opposite_way(question: Question, token: Token) -> bool:
     """Whether a name stands the other way from the one the question asks ("taking off from the city of
     Ahmedabad" for "en route to which city"): the preposition it (or the noun it names, "the city of")
     hangs on is the opposite of the question's."""
-    way = _OPPOSITE.get(question.slot.relation) if question.slot else None
-    if way is None:
+    ways = _OPPOSITE.get(question.slot.relation, set()) if question.slot else set()
+    if not ways:
         return False
     for _ in range(3):
         if token.dep_ == "pobj" and token.head.lower_ != "of":
-            return token.head.lower_ == way
+            return token.head.lower_ in ways
         token = token.head
     return False
 
@@ -139,15 +139,14 @@ def _only_joins(gap: Span) -> bool:
 
 
 def _misfit(noun: str | None, name: str) -> int:
-    """How badly a name fits the kind of place asked for: 0 a country or its people for "which nation"
-    ("Vanuatu", not its capital "Port Vila", whatever label the entity model gave it; "South Africans" fleeing
-    it, shown with South Africa) or a state for "which state" (not "Chester Township", nor the "United
-    States" of "which US state": news asking "which state" means one within); 2 a country alone for a city
-    or a town, or one with a land border for an island ("Greece" is not Santorini); else 1 (not known here,
-    or a nationality asked for another kind of place: "Indian media")."""
+    """How badly a name fits the kind of place asked for: 0 a country for "which nation" ("Vanuatu", not its
+    capital "Port Vila", whatever label the entity model gave it) or a state for "which state" (not "Chester
+    Township", nor the "United States" of "which US state": news asking "which state" means one within);
+    2 a country alone for a city or a town, or one with a land border for an island ("Greece" is not
+    Santorini); else 1 (not known here, or a nationality: "Indian media")."""
     kinds = place_kinds(name)
     if noun in COUNTRY_NOUNS:
-        return 0 if "country" in kinds or nation_named(name) else 1
+        return 0 if "country" in kinds else 1
     if noun == "state":
         return 0 if "state" in kinds else 1
     if noun == "island":
@@ -208,9 +207,9 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 
 
 def subjectless(doc: Doc) -> bool:
-    """Whether a sentence opens with its verb and has no subject, nor one after it ("Killed in the crash
-    were two pilots"): "Opened October 1." under a list's item, "Stay tuned!". It says of nothing named
-    what happened, so it answers nothing, whatever date or name it holds."""
+    """Whether a sentence opens with its verb and has no subject, nor an auxiliary that puts one after it
+    ("Killed in the crash were two pilots"): "Opened October 1." under a list's item, "Stay tuned!". It says
+    of nothing named what happened, so it answers nothing, whatever date or name it holds."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     first = next((t for t in doc if not t.is_punct), None)
     if root is None or first is None or root.i != first.i or root.pos_ not in ("VERB", "AUX"):
