@@ -281,6 +281,12 @@ _ALIASES = {
 }
 
 
+def _country_key(name: str) -> str:
+    """A place's name as the tables here key it: lower-case words without "the" ("democratic republic of
+    congo")."""
+    return " ".join(w for w in words(name) if w != "the")
+
+
 def same_place(a: list[str], b: list[str]) -> bool:
     """Whether two names (their lower-case words, in order) may name one place or body: a shared word, one
     the other's initials ("CIA" / "central intelligence agency"), a capital and its country, or a country
@@ -297,7 +303,7 @@ def country_named(name: str) -> str | None:
     """The country a name or nationality names, in one spelling for the names known here (pycountry's, the
     nationalities and aliases above): "the U.S.", "United States", "America" and "American" are "america";
     None when it names no country known here."""
-    key = " ".join(w for w in words(name) if w != "the")
+    key = _country_key(name)
     found = _ALIASES.get(key) or country_of(key)
     return found or (key if "country" in place_kinds(key) else None)
 
@@ -384,7 +390,7 @@ def place_kinds(name: str) -> frozenset[str]:
     """The kinds of place a name names: "country" ("Vanuatu", "the U.S.", "South Korea"), "state" of a
     federation ("Pennsylvania", "New South Wales"), both ("Georgia"), or neither: a capital ("Washington"),
     a city, a place not known here. From pycountry's ISO 3166 tables and the nationalities above."""
-    key = " ".join(w for w in words(name) if w != "the")
+    key = _country_key(name)
     if key in _CAPITALS:
         return frozenset()
     countries, states = _places()
@@ -403,10 +409,6 @@ def has_land_border(country: str) -> bool:
     """Whether a country borders another by land (countryinfo): "Greece", "Italy"; not "Jamaica", "Japan"
     nor an island state that shares its island ("Ireland"). Such a country is no answer to "which island"."""
     return _country_key(country) in _mainland()
-
-
-def _country_key(name: str) -> str:
-    return " ".join(w for w in words(name.replace("-", " ")) if w != "the")
 
 
 @cache

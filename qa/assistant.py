@@ -764,8 +764,9 @@ def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:
     near = [r for r in ranked if r.score >= ranked[0].score - FOCUS_MARGIN]
     best = near[:FOCUS_SENTENCES]
     if question.labels and not any(r.answers for r in best):
-        if as_good := [r for r in near if r.answers][:1]:
-            return as_good
+        # Sentences past the few `_ranked_sentences` read for a subject are read here.
+        if as_good := next((r for r in near if r.answers and _states(r)), None):
+            return [as_good]
         story = best[0].hit.passage.article_id
         told = next((r for r in ranked if r.answers and r.hit.passage.article_id == story and _states(r)), None)
         return [*best[:1], told] if told and told.score >= ranked[0].score - STORY_MARGIN else best
