@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
+from functools import cache
 
 from eval.dataset import Pair
+from index.nlp import parse
 from index.text import normalize
 from qa.answer import Answer, Citation
 from qa.verify import unsupported_facts
@@ -13,16 +15,25 @@ from qa.verify import unsupported_facts
 
 def correct(pair: Pair, text: str) -> bool:
     """An accepted answer appears in the text (case, punctuation, possessives and number words normalized),
-    as written or with a plural "s" on its last word ("Avocados" answers "Avocado"; "met" never answers
-    "Mets", nor "1990" "1990s")."""
+    as written, without a leading title ("Sean Duffy" answers "Transportation Secretary Sean Duffy", as
+    newsbench's README says its answers do), or with a plural "s" on its last word ("Avocados" answers
+    "Avocado"; "met" never answers "Mets", nor "1990" "1990s")."""
     padded = f" {normalize(text)} "
-    return any(f" {form} " in padded for a in pair.answers for form in _forms(normalize(a)))
+    accepted = {normalize(form) for a in pair.answers for form in (a, _without_title(a)) if form}
+    return any(f" {form} " in padded for a in accepted for form in _forms(a))
 
 
 def _forms(answer: str) -> list[str]:
     last = answer.rsplit(" ", 1)[-1]
     plural = last.isalpha() and len(last) >= 4 and not last.endswith("s")
     return [answer, f"{answer}s"] if plural else [answer]
+
+
+@cache
+def _without_title(answer: str) -> str | None:
+    """The person an answer names after a title or office ("Former Vice President Mike Pence")."""
+    doc = parse(answer)
+    return next((e.text for e in doc.ents if e.label_ == "PERSON" and e.start > 0 and e.end == len(doc)), None)
 
 
 def answers_right(pair: Pair, answer: Answer) -> bool:

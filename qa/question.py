@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from index.nlp import Entity, parse
 from index.text import (
     QUESTION_WORDS,
+    SPEECH,
     STOPWORDS,
     content_terms,
     content_words,
@@ -21,6 +22,7 @@ from index.text import (
     initials,
     is_demonym,
     rarity,
+    speech_forms,
     stem,
     words,
 )
@@ -139,8 +141,12 @@ _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _PERCENTAGE = re.compile(r"\bpercent(age)?\b", re.I)  # of a number question: "what percentage", "how many percent"
 _CAPITAL = re.compile(r"\b[A-Z0-9]")
 _RELATIVE_DAY = re.compile(
-    r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight)\b", re.I
+    r"\b(yesterday|today|tomorrow|tonight|last|next|this|morning|afternoon|evening|night|noon|midnight"
+    r"|spring|summer|autumn|fall|winter)\b",
+    re.I,
 )
+_AGE = re.compile(r"\byears?[- ]old\b|\bage\b", re.I)  # "the 42-year-old", "at age 37": who, not when
+_SAID_ON = re.compile(rf"\b(?:{'|'.join(speech_forms(tenses=('third', 'past')))})(?: on)? $")
 
 
 @dataclass(frozen=True)
@@ -234,6 +240,8 @@ class Question:
             and not self.gives(text[e.start : e.end])
             and _reads_as(e.label, text[e.start : e.end])
         ]
+        if "DATE" in self.labels and not self.predicates & SPEECH.keys():  # "said Thursday" dates the saying
+            found = [e for e in found if not _SAID_ON.search(text[max(0, e.start - 20) : e.start])]
         if "GPE" in self.labels:  # asked for a country: a group that is no nation ("Himalayan") names none
             found = [e for e in found if e.label != "NORP" or is_demonym(text[e.start : e.end])]
         return found
@@ -242,11 +250,12 @@ class Question:
 def _reads_as(label: str, text: str) -> bool:
     """Whether an entity is written as what its label says: a name or a date is capitalised or has digits
     ("the foreign ministry" is no name and "the darkest years" no date, whatever a small model labels
-    them), a date may be a day or a time told relatively ("yesterday", "last week", "morning")."""
+    them), a date may be a day or a time told relatively ("yesterday", "last week", "morning") or a season;
+    an age ("the 42-year-old") tells who, not when."""
     if label in NAMED:
         return bool(_CAPITAL.search(text))
     if label in LABELS["date"]:
-        return bool(_CAPITAL.search(text) or _RELATIVE_DAY.search(text))
+        return not _AGE.search(text) and bool(_CAPITAL.search(text) or _RELATIVE_DAY.search(text))
     return True
 
 

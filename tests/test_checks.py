@@ -205,6 +205,23 @@ def test_a_citation_stands_before_the_closing_stop_never_inside_an_abbreviation(
         ("Which journal published the study?", "The study was published in The Lancet.", ["Lancet"]),
         ("Who will replace the manager?", "Fans want a new manager.", []),  # "Fans" is no one's name
         ("When did Harry Kane join Bayern Munich?", "Harry Kane joined Bayern Munich.", []),  # names given, no date
+        # An age tells who, and "said Thursday" when the words were said: asked when it was said, it answers.
+        (
+            "When did the mayor take office?",
+            "The 42-year-old mayor, who took office in 2019, said Thursday she would run for a third term.",
+            ["2019"],
+        ),
+        (
+            "When did the mayor say she would run again?",
+            "The 42-year-old mayor said Thursday she would run for a third term.",
+            ["Thursday"],
+        ),
+        # A season is a date, written without capitals or digits.
+        (
+            "When will the stadium open?",
+            "The stadium will open in the spring, the club's 58-year-old owner said on Monday.",
+            ["the spring"],
+        ),
         # Asked for a country, a group that is no nation ("Himalayan") names none; a nationality may.
         (
             "Which country is banning solo trekking?",

@@ -165,6 +165,19 @@ def test_an_answer_in_the_plural_is_the_same_answer() -> None:
     assert not accepts("Avocado", "Avocadoes")  # only a plain "s"
 
 
+def test_a_person_asked_for_with_a_title_is_named_without_it() -> None:
+    """Newsbench's answers carry the name without its leading title too ("Justice Ketanji Brown Jackson",
+    "Ketanji Brown Jackson"); the scorer reads every answer so, titles it missed included."""
+
+    def accepts(answer: str, text: str) -> bool:
+        return correct(Pair("t", "Who?", [answer], "fact", ("a1",), None), text)
+
+    assert accepts("Transportation Secretary Sean Duffy", "Sean Duffy is Trump's pick for NASA interim head")
+    assert accepts("Former Vice President Mike Pence", "documents were found at Mike Pence's home")
+    assert not accepts("Transportation Secretary Sean Duffy", "Duffy said")  # the whole name, not a part
+    assert not accepts("Bayern Munich", "Munich")  # no title, no person: only as written
+
+
 def test_citation_offsets_are_checked_in_the_cited_articles_only() -> None:
     texts = {"a1": "Six Russians were expelled. The rest stayed.", "a2": "Unrelated."}
     looked_up: list[str] = []
