@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import pairwise
@@ -58,6 +59,7 @@ MAX_SENTENCES = 2  # for "why" questions; others get one sentence
 FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
 FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (0.1 measured worse, and so did wider)
 STORY_MARGIN = 0.8  # or within this, the best story's sentence holding what is asked (0.3 gained less; 0.6-1.5 alike)
+VOTE_MARGIN = 0.1  # sentences this close to the best vote on the answer (0.2 measured alike, and lost a mark)
 _SHOWN = max(FOCUS_SENTENCES, MAX_SENTENCES) + 1  # the ranked sentences an answer may show, and one spare
 # A best sentence scoring below this shares few of the question's words, holds nothing of the kind asked for
 # and reads unlike it. On the reference sets the lowest best sentence that answered scored 0.53 ("Who is
@@ -754,15 +756,36 @@ def _same_wording(a: str, b: str) -> bool:
     return short in long and 2 * len(short) >= len(long)
 
 
+def _voted(ranked: list[Ranked]) -> Ranked | None:
+    """The best sentence naming the answer most of the sentences within VOTE_MARGIN of the best name, when
+    the best names none that often: a link to an old story ("Video shows ALK Airlines hitting turbulence in
+    June 2019") tops three sentences naming Singapore Airlines."""
+    pool = [r for r in ranked if r.score >= ranked[0].score - VOTE_MARGIN]
+    votes = Counter(name for r in pool for name in _named(r))
+    top, count = votes.most_common(1)[0]
+    if count < 2 or max(votes[name] for name in _named(ranked[0])) == count:
+        return None
+    return next((r for r in pool if top in _named(r) and _states(r)), None)
+
+
+def _named(ranked: Ranked) -> set[str]:
+    """The answers a sentence holds, as words."""
+    passage = ranked.hit.passage
+    return {normalize(passage.text[e.start - passage.start : e.end - passage.start]) for e in ranked.answers}
+
+
 def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:
     """The best sentences, those scoring within FOCUS_MARGIN of the best. Asked for a name, number or date
     that none of them holds, a sentence as good that holds one ("The Angels hired Ron Washington" beats
     "Washington replaced Phil Nevin" for "Which veteran did the Angels hire?"); failing that, the best one
     and the best of its own story that holds one, within STORY_MARGIN: a story's opening often restates
     what the question asks ("Ardern is quitting her job as prime minister") and the next sentences answer
-    it ("Ardern, who's been in the role since 2017, ...")."""
+    it ("Ardern, who's been in the role since 2017, ..."). Where the best holds one, an answer more of the
+    sentences near it name takes its place (`_voted`)."""
     near = [r for r in ranked if r.score >= ranked[0].score - FOCUS_MARGIN]
     best = near[:FOCUS_SENTENCES]
+    if question.labels and best[0].answers and (voted := _voted(ranked)):
+        return [voted]
     if question.labels and not any(r.answers for r in best):
         # Sentences past the few `_ranked_sentences` read for a subject are read here.
         if as_good := next((r for r in near if r.answers and _states(r)), None):

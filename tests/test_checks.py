@@ -28,6 +28,7 @@ from qa.assistant import (
     SURE_COVERAGE,
     SURE_SCORE,
     SURE_SIMILARITY,
+    VOTE_MARGIN,
     Ranked,
     _drawn_on,
     _focus,
@@ -662,6 +663,24 @@ def test_a_sentence_holding_the_name_asked_for_beats_as_good_ones_that_hold_none
     # A line without a subject holds a date, and says of nothing what happened on it.
     status = ranked(1.4, "Opened October 1.", [Entity(7, 16, "DATE")])
     assert _focus(Q("When did the Angels hire a veteran?"), [replaced, signed, status]) == [replaced, signed]
+
+
+def test_an_answer_most_of_the_best_sentences_name_beats_one_only_the_best_names() -> None:
+    """A link to an old story tops the sentences of this week's: two of the three name another airline."""
+
+    def ranked(score: float, text: str, name: str) -> Ranked:
+        start = text.index(name)
+        return Ranked(
+            score, Hit(Passage("a", 0, len(text), text, ""), 0.5), text, [Entity(start, start + len(name), "ORG")]
+        )
+
+    old = ranked(1.56, "Video shows ALK Airlines hitting turbulence in 2019.", "ALK Airlines")
+    died = ranked(1.51, "One person died after a Singapore Airlines flight hit turbulence.", "Singapore Airlines")
+    landed = ranked(1.5, "The Singapore Airlines flight landed in Bangkok.", "Singapore Airlines")
+    question = Q("Which airline was rocked by deadly turbulence?")
+    assert _focus(question, [old, died, landed]) == [died]
+    far = landed._replace(score=old.score - VOTE_MARGIN - 0.05)
+    assert _focus(question, [old, died, far]) == [old, died]  # one each: the best stands
 
 
 def test_a_date_is_read_whole() -> None:
