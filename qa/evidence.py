@@ -30,7 +30,7 @@ from index.text import (
     stem,
     words,
 )
-from qa.question import AGENT, NO_ONE, PATIENT, SAME, Question
+from qa.question import AGENT, COPULAS, NO_ONE, PATIENT, SAME, Question
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -359,7 +359,7 @@ def equated(noun: Token) -> list[Token]:
     ("club spokesperson Jo Hart")."""
     verb = noun.head
     across = []
-    if verb.lemma_ == "be" and noun.dep_ in ("nsubj", "attr"):
+    if verb.lemma_ in COPULAS and noun.dep_ in ("nsubj", "attr"):
         other = "attr" if noun.dep_ == "nsubj" else "nsubj"
         across = [c for c in verb.children if c.dep_ == other]
     beside = [c for c in noun.children if c.dep_ == "appos"]

@@ -294,6 +294,8 @@ AGENT = frozenset({"nsubj", "csubj"})
 # A passive's subject is what is given or to whom: "was awarded the medal" asks for "Okafor" of "awarded
 # Okafor the medal" (spaCy's "dative").
 PATIENT = frozenset({"dobj", "nsubjpass", "dative"})
+# Verbs whose subject and "attr" name one thing: "Great Smoky Mountains remains America's most visited park".
+COPULAS = frozenset({"be", "become", "remain"})
 SAME = "same"  # the relation of "Hart" to "spokesperson" in "the spokesperson is Hart", "Hart, the spokesperson"
 
 
@@ -305,7 +307,7 @@ def _slot(doc: Doc) -> Slot | None:
     wh = next((t for t in doc if t.lower_ in QUESTION_WORDS), None)
     if wh is None or wh.lower_ not in _WH | {"who", "whom"} or wh.head.dep_ in ("relcl", "acl"):
         return None  # "When did the player who scored join?": its blank is a date, not who scored
-    if wh.dep_ == "attr" and wh.head.lemma_ == "be":
+    if wh.dep_ == "attr" and wh.head.lemma_ in COPULAS:
         subject = next((c for c in wh.head.children if c.dep_ == "nsubj"), None)
         return Slot(subject.lemma_.lower(), SAME) if subject is not None and _common(subject) else None
     phrase = wh.head if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN") else wh

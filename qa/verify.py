@@ -23,7 +23,7 @@ from index.text import (
     words,
 )
 from qa.evidence import equated, holds_answer, new_names
-from qa.question import Question
+from qa.question import COPULAS, Question
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -290,7 +290,7 @@ def _misequated(body: str, source: str) -> str | None:
     also writes is compared (one it lacks fails other checks)."""
     read = parse(source)
     for verb in parse(body):
-        sides = [c for c in verb.children if c.dep_ in ("nsubj", "attr")] if verb.lemma_ == "be" else []
+        sides = [c for c in verb.children if c.dep_ in ("nsubj", "attr")] if verb.lemma_ in COPULAS else []
         name = next((c for c in sides if c.pos_ == "PROPN"), None)
         noun = next((c for c in sides if c.pos_ == "NOUN"), None)
         if name is None or noun is None:

@@ -1130,6 +1130,9 @@ def test_a_headlines_capitals_mark_no_names() -> None:
         ("What is the dictionary's word of the year?", "The dictionary announced its word of the year.", None),
         ("What is the dictionary's word of the year?", "It chose its word of the year, one that defined 2024.", None),
         ("Who is the club's captain?", "Smith, who is the club's captain, said so.", True),
+        # "remain" and "become" equate as "be" does.
+        ("What is the most visited national park?", "Great Smoky Mountains remains the most visited park.", True),
+        ("Who is the club's manager?", "Smith became the club's new manager in May.", True),
         # A title in capitals is a noun too; a person's name is not asked about this way.
         ("What is the Oxford Dictionary’s Word of the Year?", "'Rage bait' is the Oxford word of the year.", True),
         ("What is the Pantone Color of the Year?", "Pantone announced its Color of the Year on Thursday.", None),
