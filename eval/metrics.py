@@ -31,9 +31,11 @@ def _forms(answer: str) -> list[str]:
 
 @cache
 def _without_title(answer: str) -> str | None:
-    """The person an answer names after a title or office ("Former Vice President Mike Pence")."""
+    """The person an answer names in full after a title or office ("Former Vice President Mike Pence"; not
+    "Harry" of "Prince Harry")."""
     doc = parse(answer)
-    return next((e.text for e in doc.ents if e.label_ == "PERSON" and e.start > 0 and e.end == len(doc)), None)
+    full = (e for e in doc.ents if e.label_ == "PERSON" and e.start > 0 and e.end == len(doc) and len(e) > 1)
+    return next((e.text for e in full), None)
 
 
 def answers_right(pair: Pair, answer: Answer) -> bool:

@@ -31,6 +31,7 @@ from qa.evidence import (
     CONTEXT_BEFORE,
     MIN_COVERAGE,
     coverage,
+    fills_slot,
     misplaces_role,
     names_in_full,
     place_score,
@@ -58,8 +59,8 @@ STORY_TOP = 12  # sentences at the top of the best story that compete with the r
 MAX_SENTENCES = 2  # for "why" questions; others get one sentence
 FOCUS_SENTENCES = 2  # the model sees at most this many of the best sentences,
 FOCUS_MARGIN = 0.15  # and only those scoring within this of the best (0.1 measured worse, and so did wider)
-STORY_MARGIN = 0.8  # or within this, the best story's sentence holding what is asked (0.3 gained less; 0.6-1.5 alike)
-VOTE_MARGIN = 0.1  # sentences this close to the best vote on the answer (0.2 measured alike, and lost a mark)
+STORY_MARGIN = 0.6  # or within this, the best story's sentence holding what is asked (0.3 gained less; to 1.5 alike)
+VOTE_MARGIN = 0.1  # sentences this close to the best vote on the answer (0.2: same scores, one right short lost)
 _SHOWN = max(FOCUS_SENTENCES, MAX_SENTENCES) + 1  # the ranked sentences an answer may show, and one spare
 # A best sentence scoring below this shares few of the question's words, holds nothing of the kind asked for
 # and reads unlike it. On the reference sets the lowest best sentence that answered scored 0.53 ("Who is
@@ -502,8 +503,9 @@ class Assistant:
             return self._ranked_sentences(question, chosen)
         if question.slot:  # parsed in one batch, for what each puts where the question's blank stands
             parsed = syntax([c.read for c in candidates])
+            fills = [fills_slot(question, d) for d in parsed]
             candidates = [
-                c._replace(score=c.score + slot_score(question, d)) for c, d in zip(candidates, parsed, strict=True)
+                c._replace(score=c.score + slot_score(f), fills=f) for c, f in zip(candidates, fills, strict=True)
             ]
         vectors = self._embedder.encode([question.text] + [c.read for c in candidates])
         similar = [float(vectors[0] @ v) for v in vectors[1:]]
@@ -585,6 +587,7 @@ class Ranked(NamedTuple):
     read: str
     answers: list[Entity]
     similarity: float = 0.0  # MiniLM's, to the question (part of the score)
+    fills: bool | None = None  # whether it puts something new where the question's blank stands (`fills_slot`)
 
 
 class Conversation:
@@ -759,19 +762,33 @@ def _same_wording(a: str, b: str) -> bool:
 def _voted(ranked: list[Ranked]) -> Ranked | None:
     """The best sentence naming the answer most of the sentences within VOTE_MARGIN of the best name, when
     the best names none that often: a link to an old story ("Video shows ALK Airlines hitting turbulence in
-    June 2019") tops three sentences naming Singapore Airlines."""
-    pool = [r for r in ranked if r.score >= ranked[0].score - VOTE_MARGIN]
-    votes = Counter(name for r in pool for name in _named(r))
-    top, count = votes.most_common(1)[0]
-    if count < 2 or max(votes[name] for name in _named(ranked[0])) == count:
+    June 2019") tops three sentences naming Singapore Airlines. A best sentence putting its answer where the
+    question's blank stands is not outvoted ("Arsenal beat Chelsea" for "Which team did Arsenal beat?",
+    whatever else names Liverpool), nor votes one that puts another there; a name counts for the longer
+    names holding it ("Kane" for "Harry Kane")."""
+    best = ranked[0]
+    if not best.answers or best.fills:
         return None
-    return next((r for r in pool if top in _named(r) and _states(r)), None)
+    pool = [(r, _named(r)) for r in ranked if r.score >= best.score - VOTE_MARGIN and r.fills is not False]
+    every = {name for _, held in pool for name in held}
+    votes = Counter(name for _, held in pool for name in every if _holds(name, held))
+    if not votes:
+        return None
+    top, count = votes.most_common(1)[0]
+    if count < 2 or any(_holds(top, {n}) or _holds(n, {top}) for n in _named(best)):
+        return None
+    return next((r for r, held in pool if top in held and _states(r)), None)
 
 
 def _named(ranked: Ranked) -> set[str]:
     """The answers a sentence holds, as words."""
     passage = ranked.hit.passage
     return {normalize(passage.text[e.start - passage.start : e.end - passage.start]) for e in ranked.answers}
+
+
+def _holds(name: str, held: set[str]) -> bool:
+    """Whether one of the names in `held` is `name` or part of it, word for word ("kane" of "harry kane")."""
+    return any(f" {h} " in f" {name} " for h in held)
 
 
 def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:

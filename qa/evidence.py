@@ -299,9 +299,8 @@ def place_score(retrieval: float, position: int) -> float:
     return RETRIEVAL_WEIGHT * retrieval - POSITION_WEIGHT * math.log1p(position)
 
 
-def slot_score(question: Question, sentence: Doc) -> float:
-    """What a parsed sentence gains or loses by what it puts where the question's blank stands."""
-    filled = fills_slot(question, sentence)
+def slot_score(filled: bool | None) -> float:
+    """What a sentence gains or loses by what it puts where the question's blank stands (`fills_slot`)."""
     return 0.0 if filled is None else SLOT_BONUS if filled else -SLOT_BONUS
 
 

@@ -126,7 +126,7 @@ NOUN_LABELS: dict[str, frozenset[str]] = {
     ),
     **_nouns(
         frozenset({"PRODUCT", "ORG", "FAC", "WORK_OF_ART"}),
-        "ship vessel vehicle car drug vaccine spacecraft lander rover rocket satellite",
+        "ship vessel vehicle car drug vaccine spacecraft lander rover rocket satellite missile weapon drone",
     ),
     **_nouns(PERSON | {"PRODUCT"}, "model"),  # a car's, or a fashion model
     **_nouns(frozenset({"EVENT"}), "event festival tournament championship war storm hurricane holiday"),
@@ -145,7 +145,8 @@ _RELATIVE_DAY = re.compile(
     r"|spring|summer|autumn|fall|winter)\b",
     re.I,
 )
-_AGE = re.compile(r"\byears?[- ]old\b|\bage\b", re.I)  # "the 42-year-old", "at age 37": who, not when
+# "the 42-year-old", "a 3-month-old", "at age 37": who, not when (the "Ice Age" is a date)
+_AGE = re.compile(r"\b(?:year|month|week|day)s?[- ]old\b|\bage[ds]? \d", re.I)
 _SAID_ON = re.compile(rf"\b(?:{'|'.join(speech_forms(tenses=('third', 'past')))})(?: on)? $")
 
 
@@ -241,10 +242,17 @@ class Question:
             and _reads_as(e.label, text[e.start : e.end])
         ]
         if "DATE" in self.labels and not self.predicates & SPEECH.keys():  # "said Thursday" dates the saying
-            found = [e for e in found if not _SAID_ON.search(text[max(0, e.start - 20) : e.start])]
+            found = [e for e in found if not _said_on(text, e)]
         if "GPE" in self.labels:  # asked for a country: a group that is no nation ("Himalayan") names none
             found = [e for e in found if e.label != "NORP" or is_demonym(text[e.start : e.end])]
         return found
+
+
+def _said_on(text: str, date: Entity) -> bool:
+    """Whether the date tells when words were said ("the minister said Thursday"), not of what ("said
+    Thursday's match would go ahead")."""
+    owner = text[date.end : date.end + 2] in ("'s", "’s")
+    return not owner and bool(_SAID_ON.search(text[max(0, date.start - 20) : date.start]))
 
 
 def _reads_as(label: str, text: str) -> bool:

@@ -200,8 +200,9 @@ def test_a_citation_stands_before_the_closing_stop_never_inside_an_abbreviation(
             "Only 11% of the 2,400 adults in the survey got the booster.",
             ["Only 11%"],
         ),
-        # A craft is named as a product or a body, never by the country it flies for.
+        # A craft or a weapon is named as a product or a body, never by the country it flies for.
         ("What is the name of the spacecraft?", "The U.S. spacecraft Voyager 1 left the solar system.", ["Voyager 1"]),
+        ("Which missile did Russia fire?", "Russia fired a Kinzhal missile at the Ukrainian capital.", ["Kinzhal"]),
         ("Who is Boeing's chief executive?", "Boeing's chief executive Dave Calhoun said so.", ["Dave Calhoun"]),
         ("Which journal published the study?", "The study was published in The Lancet.", ["Lancet"]),
         ("Who will replace the manager?", "Fans want a new manager.", []),  # "Fans" is no one's name
@@ -217,6 +218,8 @@ def test_a_citation_stands_before_the_closing_stop_never_inside_an_abbreviation(
             "The 42-year-old mayor said Thursday she would run for a third term.",
             ["Thursday"],
         ),
+        ("When will the match be played?", "The club said Thursday's match would go ahead.", ["Thursday"]),
+        ("When was the girl found?", "The 3-month-old girl was found on Sunday, police said.", ["Sunday"]),
         # A season is a date, written without capitals or digits.
         (
             "When will the stadium open?",
@@ -681,6 +684,15 @@ def test_an_answer_most_of_the_best_sentences_name_beats_one_only_the_best_names
     assert _focus(question, [old, died, landed]) == [died]
     far = landed._replace(score=old.score - VOTE_MARGIN - 0.05)
     assert _focus(question, [old, died, far]) == [old, died]  # one each: the best stands
+    # Named as often by the best as by any other, or put where the question's blank stands, it stands.
+    both = ranked(1.56, "ALK Airlines and Singapore Airlines flights hit turbulence.", "ALK Airlines")
+    both = both._replace(answers=[*both.answers, Entity(17, 35, "ORG")])
+    assert _focus(question, [both, died, landed]) == [both, died]
+    assert _focus(question, [old._replace(fills=True), died, landed]) == [old._replace(fills=True), died]
+    # A surname alone votes for the full name: the sentence naming the man in full is not outvoted.
+    kane = ranked(1.6, "Harry Kane joined Bayern Munich.", "Harry Kane")
+    scored = [ranked(1.55, f"Kane scored {n}.", "Kane") for n in ("twice", "again")]
+    assert _focus(Q("Which striker joined Bayern Munich?"), [kane, *scored]) == [kane, scored[0]]
 
 
 def test_a_date_is_read_whole() -> None:

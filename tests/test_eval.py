@@ -175,7 +175,8 @@ def test_a_person_asked_for_with_a_title_is_named_without_it() -> None:
     assert accepts("Transportation Secretary Sean Duffy", "Sean Duffy is Trump's pick for NASA interim head")
     assert accepts("Former Vice President Mike Pence", "documents were found at Mike Pence's home")
     assert not accepts("Transportation Secretary Sean Duffy", "Duffy said")  # the whole name, not a part
-    assert not accepts("Bayern Munich", "Munich")  # no title, no person: only as written
+    assert not accepts("Prince Harry", "Harry said")  # a name in full, never one word of it
+    assert not accepts("President Biden", "Biden said")
 
 
 def test_citation_offsets_are_checked_in_the_cited_articles_only() -> None:
