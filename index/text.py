@@ -49,6 +49,10 @@ SPEECH = {
     "call": ("call", "calls", "called"),
     "describe": ("describe", "describes", "described"),
 }
+# What news calls what someone said: asked when a statement was made, "said Thursday" answers.
+SPEECH_NOUNS = frozenset(
+    "statement remark comment speech interview announcement tweet post claim warning testimony".split()
+)
 _TENSES = ("base", "third", "past")
 
 

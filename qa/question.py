@@ -14,6 +14,7 @@ from index.nlp import Entity, parse
 from index.text import (
     QUESTION_WORDS,
     SPEECH,
+    SPEECH_NOUNS,
     STOPWORDS,
     content_terms,
     content_words,
@@ -215,6 +216,12 @@ class Question:
         ...?"): then the outlet the news was told to ("officials told Reuters") may answer."""
         return self.noun in OUTLET_NOUNS or bool(self.predicates & _SOURCE_VERBS)
 
+    @cached_property
+    def asks_of_saying(self) -> bool:
+        """Whether it asks of words said: "When did Lavrov say ...?", "... make his statement?"."""
+        said = {w.removesuffix("s") for w in words(self.text.lower())}
+        return bool(self.predicates & SPEECH.keys() or said & (SPEECH.keys() | SPEECH_NOUNS))
+
     def gives(self, text: str) -> bool:
         """Whether the question itself names `text` (an answer must add something): all of it, or its last
         word ("Harry Kane" when it asks about Kane, "an estimated 150" when it says 150, not "Hunter Biden"
@@ -241,7 +248,7 @@ class Question:
             and not self.gives(text[e.start : e.end])
             and _reads_as(e.label, text[e.start : e.end])
         ]
-        if "DATE" in self.labels and not self.predicates & SPEECH.keys():  # "said Thursday" dates the saying
+        if "DATE" in self.labels and not self.asks_of_saying:  # "said Thursday" dates the saying
             found = [e for e in found if not _said_on(text, e)]
         if "GPE" in self.labels:  # asked for a country: a group that is no nation ("Himalayan") names none
             found = [e for e in found if e.label != "NORP" or is_demonym(text[e.start : e.end])]

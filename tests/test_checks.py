@@ -220,6 +220,11 @@ def test_a_citation_stands_before_the_closing_stop_never_inside_an_abbreviation(
         ),
         ("When will the match be played?", "The club said Thursday's match would go ahead.", ["Thursday"]),
         ("When was the girl found?", "The 3-month-old girl was found on Sunday, police said.", ["Sunday"]),
+        (
+            "On which day did the minister make his statement?",
+            "The minister stated on Saturday that the talks had failed.",
+            ["Saturday"],
+        ),
         # A season is a date, written without capitals or digits.
         (
             "When will the stadium open?",
