@@ -1023,6 +1023,13 @@ def test_no_referent_is_made_up(story: str) -> None:
             "Vitamix recalled 40,000 blenders on Friday, a spokesman told the BBC.",
             "BBC",
         ),
+        # "Which day" asks for a day: a weekday or a day of a month, not a weekend or a week.
+        ("Which day did the season end?", "The season ended last week, on Thursday, Oct. 3.", "Thursday, Oct. 3"),
+        (
+            "Which day marked the unofficial end of summer?",
+            "Labor Day weekend, which ran through Monday, Sept. 2, marked the unofficial end of summer.",
+            None,
+        ),
     ],
 )
 def test_the_short_answer_is_what_stands_where_the_question_asks(
