@@ -174,6 +174,15 @@ def dates(text: str) -> set[tuple[str, str, str]]:
     return found
 
 
+_DAY_WORD = re.compile(rf"\b({'|'.join(CALENDAR[12:])}|today|tomorrow|yesterday|tonight)\b", re.I)
+
+
+def names_day(text: str) -> bool:
+    """Whether the text names a day: a weekday, one told relatively ("today") or a day of a month ("Sept. 3");
+    "Labor Day weekend" and "May 2024" name none."""
+    return bool(_DAY_WORD.search(text) or dates(text))
+
+
 def numbers(text: str) -> set[str]:
     """Every number in the text, digits and number words alike, as digit strings."""
     found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}

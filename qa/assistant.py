@@ -801,7 +801,7 @@ def _focus(question: Question, ranked: list[Ranked]) -> list[Ranked]:
     sentences near it name takes its place (`_voted`)."""
     near = [r for r in ranked if r.score >= ranked[0].score - FOCUS_MARGIN]
     best = near[:FOCUS_SENTENCES]
-    if question.labels and best[0].answers and (voted := _voted(ranked)):
+    if question.labels and (voted := _voted(ranked)):
         return [voted]
     if question.labels and not any(r.answers for r in best):
         # Sentences past the few `_ranked_sentences` read for a subject are read here.

@@ -18,7 +18,7 @@ from spacy.tokens import Span
 
 from index.articles import Passage
 from index.nlp import Entity, parse
-from index.text import CALENDAR, dateline_end, dates, has_land_border, place_kinds, says, stem, words
+from index.text import dateline_end, has_land_border, names_day, place_kinds, says, stem, words
 from qa.answer import ShortAnswer
 from qa.evidence import slot_fillers, slot_phrase
 from qa.question import COUNTRY_NOUNS, LOCAL_NOUNS, Question
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
-# A day named: a weekday, or one told relatively ("today"); a day of a month ("Sept. 3") is one of `dates`.
-_WEEKDAY = re.compile(rf"\b({'|'.join(CALENDAR[12:])}|today|tomorrow|yesterday|tonight)\b", re.I)
 _FAR = 99
 _TIED = 2  # edges between an answer and the question's word it hangs on ("spokesperson Jane Smith": 1)
 
@@ -68,7 +66,7 @@ def short_answer(
     if "year" in question.text.lower().split():
         spans = [s for s in spans if _YEAR.search(s.text)]
     if question.kind == "date" and question.noun == "day":  # "which day": not "Labor Day weekend"
-        spans = [s for s in spans if _WEEKDAY.search(s.text) or dates(s.text)]
+        spans = [s for s in spans if names_day(s.text)]
     if not spans:
         return None
     verbs = [t for t in doc if t.lemma_.lower() in question.predicates]

@@ -15,6 +15,7 @@ from index.text import (
     dateline_end,
     dates,
     has_land_border,
+    names_day,
     nation_named,
     normalize,
     place_kinds,
@@ -706,6 +707,9 @@ def test_a_date_is_read_whole() -> None:
     assert found == {("aug", "21", "2017"), ("apr", "8", "")}
     assert dates("Sept. 11 and May 5th, 2024") == {("sep", "11", ""), ("may", "5", "2024")}
     assert dates("It may 12 times have failed in June 2024.") == set()
+    # A day is named by a weekday, "today" or a day of a month; a weekend or a month is none.
+    assert all(names_day(t) for t in ("Monday", "Sept. 3", "4 July", "today"))
+    assert not any(names_day(t) for t in ("Labor Day weekend", "May 2024", "this week"))
 
 
 def test_an_answer_cites_the_sentence_it_draws_on() -> None:
